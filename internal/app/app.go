@@ -1,0 +1,183 @@
+// Package app wires the platform together: configuration, logging,
+// database, reference data, domain services and the HTTP server. The ocop
+// command and the end-to-end tests build the platform through it, so that
+// tests run exactly what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"ocop/internal/account"
+	"ocop/internal/bootstrap"
+	"ocop/internal/config"
+	"ocop/internal/db"
+	"ocop/internal/evaluation"
+	"ocop/internal/i18n"
+	"ocop/internal/mail"
+	"ocop/internal/metrics"
+	"ocop/internal/registry"
+	"ocop/internal/web"
+)
+
+// App is a running platform's components.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Ref      *bootstrap.Reference
+	Accounts *account.Service
+	Registry *registry.Service
+	// Evaluation runs dossiers, councils, results and certificates.
+	Evaluation *evaluation.Service
+	Catalog    i18n.Catalog
+	Metrics    *metrics.Registry
+	Web        *web.Server
+	// Mailer sends e-mail: SMTP when a server is configured, otherwise a
+	// mail.LogMailer that only logs.
+	Mailer mail.Mailer
+	// Jobs are the background jobs (certificate notices) that Serve runs.
+	Jobs *evaluation.Jobs
+}
+
+// Options adjust what Open builds (tests use cheaper password hashing and
+// a movable clock).
+type Options struct {
+	Password account.PasswordParams
+	Now      func() time.Time
+	// Migrate applies migrations and reference data on open.
+	Migrate bool
+}
+
+// NewLogger returns the slog logger the configuration asks for.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open opens the database and builds every service and the HTTP handler.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	ref, err := bootstrap.LoadReference()
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Migrate {
+		if _, err := bootstrap.Migrate(ctx, d, ref); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	return Build(d, ref, cfg, log, opt)
+}
+
+// Build assembles the services over an open, migrated database.
+func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logger, opt Options) (*App, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: d, Ref: ref, Catalog: cat, Metrics: metrics.NewRegistry()}
+	a.Accounts = account.NewService(d, ref.Units, account.Options{Password: opt.Password, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, Now: opt.Now})
+	a.Registry = registry.NewService(d, ref.Units, ref.Categories, a.Accounts, registry.Options{
+		MediaDir: filepath.Join(cfg.DataDir, "media"), MaxUpload: int64(cfg.MaxUploadMB) << 20, Now: opt.Now,
+	})
+	a.Evaluation = evaluation.NewService(d, a.Registry, a.Accounts, evaluation.NewScorecards(d, opt.Now), evaluation.Options{
+		Now: opt.Now, MediaDir: filepath.Join(cfg.DataDir, "media"), MaxUpload: int64(cfg.MaxUploadMB) << 20,
+	})
+	a.Mailer = mail.LogMailer{Log: log}
+	if cfg.SMTPHost != "" {
+		if a.Mailer, err = mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, ImplicitTLS: cfg.SMTPPort == 465}); err != nil {
+			return nil, err
+		}
+	}
+	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
+	a.Web, err = web.New(web.Deps{
+		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
+		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// HTTPServer returns an http.Server with timeouts that protect against slow
+// clients.
+func (a *App) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve listens on the configured address and serves until ctx ends, then
+// shuts down gracefully within the configured grace period. ready, if not
+// nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := a.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	// The background jobs run beside the server and stop with it.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	var jobs sync.WaitGroup
+	jobs.Go(func() { a.Jobs.Loop(jobsCtx) })
+	defer func() { stopJobs(); jobs.Wait() }()
+	a.Log.Info("listening", "addr", ln.Addr().String(), "database", string(a.DB.Dialect()))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "grace", a.Config.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
