@@ -104,6 +104,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdExport(ctx, e, rest)
 	case "template":
 		return cmdTemplate(ctx, e, rest)
+	case "stamps":
+		return cmdStamps(ctx, e, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ocop", version)
 		return nil

@@ -27,9 +27,13 @@ import (
 
 	"ocop/internal/account"
 	"ocop/internal/apperr"
+	"ocop/internal/catalogue"
 	"ocop/internal/db"
+	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
 	"ocop/internal/registry"
+	"ocop/internal/stamp"
+	"ocop/internal/stats"
 )
 
 // Deps are what the API is built from.
@@ -37,9 +41,14 @@ type Deps struct {
 	DB       *db.DB
 	Accounts *account.Service
 	Registry *registry.Service
-	Catalog  i18n.Catalog
-	Log      *slog.Logger
-	BaseURL  string
+	// Evaluation, Stamps, Catalogue and Stats serve their own endpoints.
+	Evaluation *evaluation.Service
+	Stamps     *stamp.Service
+	Catalogue  *catalogue.Service
+	Stats      *stats.Service
+	Catalog    i18n.Catalog
+	Log        *slog.Logger
+	BaseURL    string
 }
 
 // API holds the JSON handlers.

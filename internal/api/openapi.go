@@ -27,6 +27,11 @@ type operation struct {
 }
 
 func operations() []operation {
+	return slices.Concat(coreOperations(), stampOperations(), catalogueOperations(), statsOperations())
+}
+
+// coreOperations are the registry, reference-data and account endpoints.
+func coreOperations() []operation {
 	list := []string{"page", "per_page"}
 	ref := []string{"page", "per_page_ref"}
 	write := []string{"Invalid", "Unauthenticated", "Forbidden", "TooLarge"}
@@ -148,6 +153,11 @@ func fieldNotes() map[string]note {
 		"CraftVillageInput.legacy_commune_code":  legacyCommune,
 		"CraftVillageInput.version":              version,
 	}
+	for _, more := range []map[string]note{stampNotes(), catalogueNotes(), statsNotes()} {
+		for k, v := range more {
+			n[k] = v
+		}
+	}
 	return n
 }
 
@@ -172,6 +182,9 @@ func schemas() map[string]any {
 	for _, item := range []string{"Producer", "Product", "CraftVillage", "Category", "Province", "Ward", "UnitMatch"} {
 		s.defs[item+"Page"] = pageSchema(item)
 	}
+	stampSchemas(s)
+	catalogueSchemas(s)
+	statsSchemas(s)
 	return s.defs
 }
 
@@ -189,6 +202,17 @@ func enumOf(values ...string) map[string]any { return map[string]any{"type": "st
 
 // parameters defines components/parameters.
 func parameters() map[string]any {
+	p := coreParameters()
+	for _, more := range []map[string]any{stampParameters(), catalogueParameters(), statsParameters()} {
+		for k, v := range more {
+			p[k] = v
+		}
+	}
+	return p
+}
+
+// coreParameters are the parameters of the core endpoints.
+func coreParameters() map[string]any {
 	lookup := queryParam("q", "Name of a current or old unit, with or without diacritics or the type word.", str)
 	lookup["required"] = true
 	return map[string]any{

@@ -18,6 +18,7 @@ import (
 
 	"ocop/internal/account"
 	"ocop/internal/bootstrap"
+	"ocop/internal/catalogue"
 	"ocop/internal/config"
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
@@ -25,6 +26,8 @@ import (
 	"ocop/internal/mail"
 	"ocop/internal/metrics"
 	"ocop/internal/registry"
+	"ocop/internal/stamp"
+	"ocop/internal/stats"
 	"ocop/internal/web"
 )
 
@@ -46,6 +49,12 @@ type App struct {
 	Mailer mail.Mailer
 	// Jobs are the background jobs (certificate notices) that Serve runs.
 	Jobs *evaluation.Jobs
+	// Stamps issues, prints and verifies OCOP stamps.
+	Stamps *stamp.Service
+	// Catalogue is the public catalogue: search, facets, public pages, map.
+	Catalogue *catalogue.Service
+	// Stats computes programme statistics, targets and reports.
+	Stats *stats.Service
 }
 
 // Options adjust what Open builds (tests use cheaper password hashing and
@@ -117,9 +126,13 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 			return nil, err
 		}
 	}
+	a.Stamps = stamp.New(stamp.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
+	a.Catalogue = catalogue.New(catalogue.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
+	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
 	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
 	a.Web, err = web.New(web.Deps{
 		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
+		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
 	})
 	if err != nil {

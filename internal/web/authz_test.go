@@ -34,7 +34,13 @@ type authzFixture struct {
 	clients    map[string]*apptest.Client
 	tokens     map[string]string
 	producerA  int64
+	users      map[string]string // role → user name
 }
+
+// authzHooks add a feature's objects to the fixture (own and other values
+// for its path wildcards); feature test files register them in init, and
+// add their rows to authzTable the same way.
+var authzHooks []func(t *testing.T, e *apptest.Env, f *authzFixture)
 
 func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 	f := &authzFixture{e: e, clients: map[string]*apptest.Client{}, tokens: map[string]string{}}
@@ -98,6 +104,10 @@ func newAuthzFixture(t *testing.T, e *apptest.Env) *authzFixture {
 	}
 	f.councils(t, users["council"])
 	noticeAuthzObjects(t, e, f, users["producer"])
+	f.users = users
+	for _, hook := range authzHooks {
+		hook(t, e, f)
+	}
 	f.clients["anon"] = e.Anon()
 	for role, name := range users {
 		f.clients[role] = e.Session(name)

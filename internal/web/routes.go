@@ -171,6 +171,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/products/{id}", a(s.api.GetProduct))
 	mux.Handle("PUT /api/v1/products/{id}", a(s.api.UpdateProduct))
 
+	// Features with their own route files.
+	s.stampRoutes(mux)
+	s.catalogueRoutes(mux)
+	s.statsRoutes(mux)
+
 	mux.Handle("/", h(s.notFound))
 
 	s.api.SetRoutes(mux.patterns)

@@ -17,11 +17,14 @@ import (
 
 	"ocop/internal/account"
 	"ocop/internal/api"
+	"ocop/internal/catalogue"
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
 	"ocop/internal/metrics"
 	"ocop/internal/registry"
+	"ocop/internal/stamp"
+	"ocop/internal/stats"
 )
 
 // Deps are what the server is built from.
@@ -31,9 +34,15 @@ type Deps struct {
 	Registry *registry.Service
 	// Evaluation runs dossiers, councils, results and certificates.
 	Evaluation *evaluation.Service
-	Catalog    i18n.Catalog
-	Log        *slog.Logger
-	Metrics    *metrics.Registry
+	// Stamps issues, prints and verifies OCOP stamps.
+	Stamps *stamp.Service
+	// Catalogue is the public catalogue: search, facets, public pages, map.
+	Catalogue *catalogue.Service
+	// Stats computes programme statistics, targets and reports.
+	Stats   *stats.Service
+	Catalog i18n.Catalog
+	Log     *slog.Logger
+	Metrics *metrics.Registry
 	// BaseURL is the public root URL ("" to derive it from requests).
 	BaseURL string
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -81,7 +90,8 @@ func New(d Deps) (*Server, error) {
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
-	s.api = api.New(api.Deps{DB: d.DB, Accounts: d.Accounts, Registry: d.Registry, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
+	s.api = api.New(api.Deps{DB: d.DB, Accounts: d.Accounts, Registry: d.Registry, Evaluation: d.Evaluation, Stamps: d.Stamps,
+		Catalogue: d.Catalogue, Stats: d.Stats, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
 	s.requests = d.Metrics.Counter("ocop_http_requests_total", "HTTP requests by route and status code.", "route", "code")
 	s.latency = d.Metrics.Histogram("ocop_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefBuckets, "route")
 	s.handler = s.routes()
