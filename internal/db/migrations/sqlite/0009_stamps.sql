@@ -1,0 +1,1 @@
+-- stamps: filled in by its feature.

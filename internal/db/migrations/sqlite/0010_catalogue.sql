@@ -1,0 +1,1 @@
+-- catalogue: filled in by its feature.

@@ -1,0 +1,1 @@
+-- stats: filled in by its feature.
