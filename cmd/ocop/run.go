@@ -32,6 +32,10 @@ Usage:
                                         export the registry
   ocop template --kind producers|products [--format xlsx|csv] [-o FILE]
                                         write an empty import template
+  ocop stamps   issue|pdf|csv|activate  issue, print and activate OCOP stamps (run "ocop stamps" for flags)
+  ocop backup   -o FILE.tar.gz          consistent online backup (SQLite database and uploaded files)
+  ocop restore  -i FILE.tar.gz [--force]
+                                        restore a backup (server stopped); migrates an older one
   ocop version                          print the version
 
 Common flags (also from the environment):
@@ -106,6 +110,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdTemplate(ctx, e, rest)
 	case "stamps":
 		return cmdStamps(ctx, e, rest)
+	case "backup":
+		return cmdBackup(ctx, e, rest)
+	case "restore":
+		return cmdRestore(ctx, e, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ocop", version)
 		return nil

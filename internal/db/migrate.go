@@ -63,10 +63,23 @@ func Migrations(d Dialect) ([]Migration, error) {
 // Migrate applies every migration not yet applied, each in its own
 // transaction, and returns how many it applied. On PostgreSQL an advisory
 // lock keeps several instances from migrating at once.
-func (d *DB) Migrate(ctx context.Context) (int, error) {
+func (d *DB) Migrate(ctx context.Context) (int, error) { return d.MigrateTo(ctx, 0) }
+
+// MigrateTo applies the migrations not yet applied up to and including
+// version target (0: all of them), as Migrate does. Tests use it to build
+// the schema of an older release and upgrade it.
+func (d *DB) MigrateTo(ctx context.Context, target int) (int, error) {
 	ms, err := Migrations(d.dialect)
 	if err != nil {
 		return 0, err
+	}
+	if target > 0 {
+		for i, m := range ms {
+			if m.Version > target {
+				ms = ms[:i]
+				break
+			}
+		}
 	}
 	applied := 0
 	err = d.InTx(ctx, func(tx *Tx) error {
