@@ -95,7 +95,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	var base string
 	// Start-up migrates a fresh database and loads the reference data:
 	// allow for a slow, busy machine (the race detector multiplies it).
-	for deadline := time.Now().Add(90 * time.Second); base == "" && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(5 * time.Minute); base == "" && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 		if s := out.String(); strings.Contains(s, "running at ") {
 			base = strings.Fields(s[strings.Index(s, "http://"):])[0]

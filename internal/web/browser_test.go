@@ -133,7 +133,7 @@ func submitAndLoad(sel string) chromedp.Action {
 		select {
 		case <-loaded:
 			return nil
-		case <-time.After(30 * time.Second):
+		case <-time.After(90 * time.Second):
 			return context.DeadlineExceeded
 		case <-ctx.Done():
 			return ctx.Err()

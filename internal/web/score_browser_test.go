@@ -34,7 +34,7 @@ func TestBrowserScoring(t *testing.T) {
 	}
 	waitText := func(sel, want string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx2 context.Context) error {
-			deadline := time.Now().Add(10 * time.Second)
+			deadline := time.Now().Add(60 * time.Second)
 			for {
 				var got string
 				if err := chromedp.Text(sel, &got, chromedp.ByQuery).Do(ctx2); err != nil {
