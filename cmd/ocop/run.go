@@ -36,6 +36,8 @@ Usage:
   ocop backup   -o FILE.tar.gz          consistent online backup (SQLite database and uploaded files)
   ocop restore  -i FILE.tar.gz [--force]
                                         restore a backup (server stopped); migrates an older one
+  ocop load     [--duration 10m] [--rate 0.8]
+                                        load test on loopback: capacity, then sustained load (verification, search, product pages)
   ocop version                          print the version
 
 Common flags (also from the environment):
@@ -110,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdTemplate(ctx, e, rest)
 	case "stamps":
 		return cmdStamps(ctx, e, rest)
+	case "load":
+		return cmdLoad(ctx, e, rest)
 	case "backup":
 		return cmdBackup(ctx, e, rest)
 	case "restore":
