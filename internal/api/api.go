@@ -14,6 +14,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,6 +72,10 @@ func New(d Deps) *API {
 	return &API{Deps: d}
 }
 
+// StatusClientClosed is logged for requests whose client went away before
+// the answer (nginx's 499 "client closed request").
+const StatusClientClosed = 499
+
 // HandlerFunc is an API handler: it writes JSON or returns an error.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
@@ -106,6 +111,11 @@ func lang(r *http.Request) string { return i18n.FromRequest(r) }
 
 // Problem writes err as application/problem+json in the caller's language.
 func (a *API) Problem(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// The client went away: not a server fault; 499 in the log.
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
 	code := apperr.CodeOf(err)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -10,6 +10,8 @@ import (
 type accountPage struct {
 	User   account.User
 	Tokens []account.Token
+	// Sessions are the user's signed-in browsers.
+	Sessions []account.SessionInfo
 	// NewToken is shown once after creation.
 	NewToken string
 }
@@ -23,7 +25,11 @@ func (s *Server) accountData(r *http.Request, p *account.Principal) (*accountPag
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{User: u, Tokens: toks}, nil
+	sessions, err := s.Accounts.Sessions(r.Context(), p)
+	if err != nil {
+		return nil, err
+	}
+	return &accountPage{User: u, Tokens: toks, Sessions: sessions}, nil
 }
 
 // accountShow shows the user's own account: password change and API tokens.

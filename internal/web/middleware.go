@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"ocop/internal/account"
+	"ocop/internal/api"
 	"ocop/internal/apperr"
 	"ocop/internal/i18n"
 )
@@ -255,6 +258,12 @@ func isAPI(path string) bool { return strings.HasPrefix(path, "/api/") }
 
 // fail answers with an error: a problem document on the API, a page elsewhere.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// The client went away: nobody reads an answer, and it is not a
+		// server fault. 499 (nginx's "client closed request") in the log.
+		w.WriteHeader(api.StatusClientClosed)
+		return
+	}
 	if isAPI(r.URL.Path) {
 		s.api.Problem(w, r, err)
 		return

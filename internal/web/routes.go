@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /logout", h(s.logoutSubmit))
 	mux.Handle("GET /account", h(s.accountShow))
 	mux.Handle("POST /account/password", h(s.passwordSubmit))
+	mux.Handle("POST /account/sessions/revoke-others", h(s.sessionsRevokeOthers))
 	mux.Handle("POST /account/tokens", h(s.tokenCreate))
 	mux.Handle("POST /account/tokens/{id}/revoke", h(s.tokenRevoke))
 	mux.Handle("GET /signup/buyer", h(s.signupBuyerShow))
@@ -81,6 +82,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/users/{id}/edit", h(s.userEdit))
 	mux.Handle("POST /admin/users/{id}", h(s.userUpdate))
 	mux.Handle("POST /admin/users/{id}/password", h(s.userPassword))
+	mux.Handle("POST /admin/users/{id}/sessions/revoke", h(s.userSessionsRevoke))
 
 	// Evaluation: scorecards.
 	mux.Handle("GET /admin/categories", h(s.categoryBrowser))
