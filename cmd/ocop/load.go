@@ -93,6 +93,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	}
 	cfg.Addr = "127.0.0.1:0" // loopback only, whatever the configuration says
 	cfg.LogLevel = "error"
+	cfg.SearchRate = 0 // one client drives the load: a per-client search limit would measure itself
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, e.stderr), app.Options{Migrate: true})
 	if err != nil {
 		return err

@@ -126,19 +126,37 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 			return nil, err
 		}
 	}
-	a.Stamps = stamp.New(stamp.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
+	a.Stamps = stamp.New(stamp.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now,
+		Options: stamp.Options{Quota: cfg.StampQuota, Rules: stamp.Rules{MaxScans: cfg.StampMaxScans}}})
+	a.Metrics.Gauge("ocop_stamp_scans_dropped_total", "Stamp scans dropped because the scan writer's queue was full.", func() float64 { return float64(a.Stamps.Scans().Dropped()) })
+	a.Metrics.Gauge("ocop_stamp_scans_written_total", "Stamp scans written to the scan log.", func() float64 { return float64(a.Stamps.Scans().Written()) })
+	a.Metrics.Gauge("ocop_stamp_scans_pending", "Stamp scans waiting in the scan writer's queue.", func() float64 { return float64(a.Stamps.Scans().Pending()) })
 	a.Catalogue = catalogue.New(catalogue.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
-	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
+	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
 	a.Web, err = web.New(web.Deps{
 		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
-		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats,
+		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// flushScans writes the scans still queued once the server has stopped
+// taking requests, so that a clean shutdown loses none.
+func (a *App) flushScans() {
+	ctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace+5*time.Second)
+	defer cancel()
+	if err := a.Stamps.Scans().Flush(ctx); err != nil {
+		a.Log.Error("stamp scans: final flush failed", "err", err, "lost", a.Stamps.Scans().Pending())
+	}
 }
 
 // Close releases the database.
@@ -173,7 +191,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	var jobs sync.WaitGroup
 	jobs.Go(func() { a.Jobs.Loop(jobsCtx) })
-	defer func() { stopJobs(); jobs.Wait() }()
+	jobs.Go(func() { a.Stamps.Scans().Run(jobsCtx) })
+	defer func() { stopJobs(); jobs.Wait(); a.flushScans() }()
 	a.Log.Info("listening", "addr", ln.Addr().String(), "database", string(a.DB.Dialect()))
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -73,13 +73,29 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 	}
 }
 
-// New starts the platform on a fresh database of the engine.
-func New(tb testing.TB, eng db.Dialect) *Env {
+// EachWith is Each with a configuration changed by configure.
+func EachWith(t *testing.T, configure func(*config.Config), fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	for _, eng := range []db.Dialect{db.SQLite, db.Postgres} {
+		t.Run(string(eng), func(t *testing.T) {
+			fn(t, New(t, eng, configure))
+		})
+	}
+}
+
+// New starts the platform on a fresh database of the engine. Every
+// client of a test comes from one address, so the per-client search limit
+// is off unless a configure function sets it.
+func New(tb testing.TB, eng db.Dialect, configure ...func(*config.Config)) *Env {
 	tb.Helper()
 	d := dbtest.New(tb, eng)
 	cfg := config.Defaults()
 	cfg.DataDir = tb.TempDir()
 	cfg.DatabaseURL = "test"
+	cfg.SearchRate = 0
+	for _, c := range configure {
+		c(&cfg)
+	}
 	clock := &Clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.DiscardHandler)
 	if os.Getenv("OCOP_TEST_LOG") != "" {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +31,15 @@ type Config struct {
 	ShutdownGrace time.Duration // graceful shutdown budget (OCOP_SHUTDOWN_GRACE, --shutdown-grace)
 	MaxUploadMB   int           // largest upload in MB (OCOP_MAX_UPLOAD_MB, --max-upload-mb)
 	TileURL       string        // map tile URL template (OCOP_TILE_URL, --tile-url)
+	StampQuota    int           // stamps a producer may issue per product (OCOP_STAMP_QUOTA, --stamp-quota)
+	StampMaxScans int           // scans of one stamp before it is suspected of being copied (OCOP_STAMP_MAX_SCANS, --stamp-max-scans)
+	// TrustedProxies are the reverse proxies (CIDR prefixes) whose
+	// X-Forwarded-For is believed, so that rate limits and logs see the
+	// real client (OCOP_TRUSTED_PROXIES, --trusted-proxies; comma-separated).
+	TrustedProxies string
+	// SearchRate is the searches a client may make per minute (0: no limit)
+	// (OCOP_SEARCH_RATE, --search-rate).
+	SearchRate int
 	// SMTP server for e-mail notices; no host means e-mail is only logged.
 	SMTPHost     string // OCOP_SMTP_HOST, --smtp-host
 	SMTPPort     int    // OCOP_SMTP_PORT, --smtp-port (587: STARTTLS when offered; 465: implicit TLS)
@@ -52,6 +62,9 @@ func Defaults() Config {
 		MaxUploadMB:   8,
 		TileURL:       "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 		SMTPPort:      587,
+		StampQuota:    2000,
+		StampMaxScans: 20,
+		SearchRate:    120,
 	}
 }
 
@@ -77,6 +90,10 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.Var(durValue{p: &c.SessionIdle}, "session-idle", "idle session timeout, e.g. 2h (OCOP_SESSION_IDLE)")
 	fs.Var(durValue{p: &c.ShutdownGrace}, "shutdown-grace", "time allowed for graceful shutdown (OCOP_SHUTDOWN_GRACE)")
 	fs.Var(intValue{p: &c.MaxUploadMB}, "max-upload-mb", "largest accepted upload in MB (OCOP_MAX_UPLOAD_MB)")
+	fs.Var(intValue{p: &c.StampQuota}, "stamp-quota", "stamps a producer may issue per product (OCOP_STAMP_QUOTA)")
+	fs.Var(intValue{p: &c.StampMaxScans}, "stamp-max-scans", "scans of one stamp before it is suspected of being copied (OCOP_STAMP_MAX_SCANS)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("OCOP_TRUSTED_PROXIES", c.TrustedProxies), "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1/32,10.0.0.0/8 (OCOP_TRUSTED_PROXIES)")
+	fs.Var(intValue{p: &c.SearchRate}, "search-rate", "searches per minute per client; 0 for no limit (OCOP_SEARCH_RATE)")
 	fs.StringVar(&c.SMTPHost, "smtp-host", env("OCOP_SMTP_HOST", c.SMTPHost), "SMTP server for e-mail notices; unset: e-mail is only logged (OCOP_SMTP_HOST)")
 	fs.Var(intValue{p: &c.SMTPPort}, "smtp-port", "SMTP port: 587 (STARTTLS) or 465 (TLS) (OCOP_SMTP_PORT)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("OCOP_SMTP_USER", c.SMTPUser), "SMTP user name; the password comes from OCOP_SMTP_PASSWORD (OCOP_SMTP_USER)")
@@ -165,6 +182,9 @@ func ApplyEnv(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	apply("shutdown-grace", "OCOP_SHUTDOWN_GRACE", durValue{p: &c.ShutdownGrace})
 	apply("max-upload-mb", "OCOP_MAX_UPLOAD_MB", intValue{p: &c.MaxUploadMB})
 	apply("smtp-port", "OCOP_SMTP_PORT", intValue{p: &c.SMTPPort})
+	apply("stamp-quota", "OCOP_STAMP_QUOTA", intValue{p: &c.StampQuota})
+	apply("stamp-max-scans", "OCOP_STAMP_MAX_SCANS", intValue{p: &c.StampMaxScans})
+	apply("search-rate", "OCOP_SEARCH_RATE", intValue{p: &c.SearchRate})
 	if strings.HasPrefix(c.BaseURL, "https://") && !set["secure-cookies"] && getenv("OCOP_SECURE_COOKIES") == "" {
 		c.SecureCookies = true
 	}
@@ -221,6 +241,18 @@ func (c *Config) Validate() error {
 	if !strings.Contains(c.TileURL, "{z}") || !strings.Contains(c.TileURL, "{x}") || !strings.Contains(c.TileURL, "{y}") {
 		errs = append(errs, fmt.Errorf("tile-url %q: must contain {z}, {x} and {y}", c.TileURL))
 	}
+	if c.StampQuota < 1 || c.StampQuota > 10_000_000 {
+		errs = append(errs, fmt.Errorf("stamp-quota %d: want 1 to 10000000 stamps per product", c.StampQuota))
+	}
+	if c.StampMaxScans < 1 || c.StampMaxScans > 100_000 {
+		errs = append(errs, fmt.Errorf("stamp-max-scans %d: want 1 to 100000", c.StampMaxScans))
+	}
+	if _, err := c.Proxies(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SearchRate < 0 || c.SearchRate > 100_000 {
+		errs = append(errs, fmt.Errorf("search-rate %d: want 0 (no limit) to 100000 searches per minute", c.SearchRate))
+	}
 	errs = append(errs, c.validateSMTP()...)
 	return errors.Join(errs...)
 }
@@ -256,4 +288,26 @@ func (c *Config) validateSMTP() []error {
 func Usage(fs *flag.FlagSet, w io.Writer) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+}
+
+// Proxies parses TrustedProxies: comma-separated CIDR prefixes or single
+// addresses.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for part := range strings.SplitSeq(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("trusted-proxies %q: want addresses or CIDR prefixes such as 127.0.0.1/32, 10.0.0.0/8", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

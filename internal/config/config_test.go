@@ -65,10 +65,23 @@ func TestValidationExplains(t *testing.T) {
 		{nil, map[string]string{"OCOP_MAX_UPLOAD_MB": "lots"}, "OCOP_MAX_UPLOAD_MB: want a whole number"},
 		{[]string{"--session-idle", "48h"}, nil, "at most session-ttl"},
 		{[]string{"--tile-url", "https://x/tiles"}, nil, "{z}, {x} and {y}"},
+		{[]string{"--trusted-proxies", "10.0.0.0/8, nginx"}, nil, "trusted-proxies \"nginx\""},
+		{nil, map[string]string{"OCOP_SEARCH_RATE": "-1"}, "search-rate -1"},
 	} {
 		_, err := parse(t, tt.args, tt.env)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v %v: got %v, want error containing %q", tt.args, tt.env, err, tt.want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := parse(t, []string{"--trusted-proxies", "127.0.0.1, 10.0.0.0/8,::1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := c.Proxies()
+	if err != nil || len(ps) != 3 || ps[0].String() != "127.0.0.1/32" || ps[1].String() != "10.0.0.0/8" || ps[2].String() != "::1/128" {
+		t.Errorf("proxies: %v, %v", ps, err)
 	}
 }

@@ -46,6 +46,7 @@ type DB struct {
 	// Location is the file path (SQLite) or the URL without password (PostgreSQL).
 	Location string
 	rebinds  sync.Map
+	stmts    sync.Map // query text → *sql.Stmt on the reader pool (QueryRowPrepared)
 }
 
 // Queryer is what both *DB and *Tx offer: queries with '?' placeholders.
@@ -146,6 +147,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := d.w.Close()
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
@@ -216,6 +218,27 @@ func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 // QueryRowContext runs a single-row query on a reader.
 func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryRowPrepared runs a single-row query on a reader through a statement
+// prepared once per query text and kept for the life of the DB. It is for
+// hot read paths with a fixed query text (the stamp verification): SQLite
+// otherwise parses and plans the statement on every call. Never build q
+// from input: every distinct text stays prepared.
+func (d *DB) QueryRowPrepared(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, ok := d.stmts.Load(q); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := d.r.PrepareContext(ctx, d.Rebind(q))
+	if err != nil {
+		// The same error (or a cancelled context) surfaces from Scan.
+		return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
+	}
+	if prev, loaded := d.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // Tx is a transaction on the writer.

@@ -122,6 +122,9 @@ func Load(ctx context.Context, d *db.DB, ref *bootstrap.Reference, accounts *acc
 			return err
 		}
 		noteCouncilMembers(res.Accounts, councilMembers)
+		if err := w.statsTargets(); err != nil {
+			return err
+		}
 		return w.audit(opt.Seed, res, pl)
 	})
 	if err != nil {

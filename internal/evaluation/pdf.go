@@ -242,6 +242,10 @@ func addSerifFonts(f *fpdf.Fpdf) {
 	f.AddUTF8FontFromBytes("serif", "B", certFontSerifBold)
 }
 
+// AddSerifFonts registers the embedded DejaVu Serif fonts as the family
+// "serif" of f, for other packages' PDFs (stamp sheets).
+func AddSerifFonts(f *fpdf.Fpdf) { addSerifFonts(f) }
+
 func certBoldIf(b bool) string {
 	if b {
 		return "B"

@@ -1,4 +1,17 @@
-// Package stats computes the programme's statistics, targets and reports.
+// Package stats computes the programme's statistics, targets and reports:
+// the dashboard of the programme office and of commune officers, the
+// drill-down lists behind every number, the office's targets with their
+// progress, the monthly and yearly programme reports (XLSX and PDF) and the
+// public headline figures.
+//
+// Every figure is a pure function of Facts, the records of a scope read in
+// a handful of queries (LoadFacts). "Evaluated since 2019" (Cumulative)
+// counts each product ever certified once, at the level of its latest
+// certificate; "currently valid" (Valid) counts the products holding a
+// certificate valid today, the status computed as package evaluation
+// computes it.
+//
+// It imports account, apperr, db, evaluation and registry.
 package stats
 
 import (
@@ -9,6 +22,7 @@ import (
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/registry"
+	"ocop/internal/stamp"
 )
 
 // Deps are what the service is built from.
@@ -17,13 +31,20 @@ type Deps struct {
 	Accounts   *account.Service
 	Registry   *registry.Service
 	Evaluation *evaluation.Service
-	Log        *slog.Logger
-	Now        func() time.Time
+	// Stamps reports the stamp figures (nil: the dashboard shows none).
+	Stamps *stamp.Service
+	Log    *slog.Logger
+	Now    func() time.Time
+	// Province is the code of the province whose programme the figures
+	// describe (default "01", Hanoi): the communes and old districts
+	// listed with zeros.
+	Province string
 }
 
 // Service is the stats service.
 type Service struct {
 	Deps
+	cache factsCache
 }
 
 // New returns the service.
@@ -33,6 +54,9 @@ func New(d Deps) *Service {
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Province == "" {
+		d.Province = "01"
 	}
 	return &Service{Deps: d}
 }

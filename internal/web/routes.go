@@ -20,7 +20,7 @@ func (s *Server) routes() http.Handler {
 
 	// Public pages.
 	mux.Handle("GET /{$}", h(s.homeShow))
-	mux.Handle("GET /search", h(s.searchShow))
+	mux.Handle("GET /search", h(s.limited(s.limiter.search, s.searchShow)))
 
 	// Accounts: sign-in, sign-up, own account.
 	mux.Handle("GET /login", h(s.loginShow))
@@ -182,8 +182,9 @@ func (s *Server) routes() http.Handler {
 
 	s.api.SetRoutes(mux.patterns)
 	var handler http.Handler = mux
+	handler = s.compress(handler)
 	handler = s.session(handler)
 	handler = http.NewCrossOriginProtection().Handler(handler)
 	handler = s.secure(handler)
-	return s.observe(mux.ServeMux, handler)
+	return s.realIP(s.observe(mux.ServeMux, handler))
 }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"ocop/internal/account"
@@ -53,6 +54,11 @@ type Deps struct {
 	TileURL string
 	// Now is the clock.
 	Now func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (rate limits, logs, audit).
+	TrustedProxies []netip.Prefix
+	// SearchRate is the searches a client may make per minute (0: no limit).
+	SearchRate int
 }
 
 // Server is the HTTP handler tree with its dependencies.
@@ -82,7 +88,7 @@ func New(d Deps) (*Server, error) {
 	if d.MaxUpload == 0 {
 		d.MaxUpload = 8 << 20
 	}
-	s := &Server{Deps: d, limiter: newLimiters(d.Now)}
+	s := &Server{Deps: d, limiter: newLimiters(d.Now, d.SearchRate)}
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
