@@ -15,9 +15,11 @@ var gzipPool = sync.Pool{New: func() any {
 	return w
 }}
 
-// minCompress is the smallest body worth compressing when its length is
-// known: below one packet, gzip's header and CPU buy nothing.
-const minCompress = 1024
+// minCompress is the smallest body worth compressing: a page that fits
+// in the first round trip of a TCP connection (initial window of ten
+// packets) gains nothing on the wire, and its compression would cost more
+// CPU than building it (the stamp verification page is about 3 KB).
+const minCompress = 8 << 10
 
 // compress gzips text responses (HTML, CSS, JavaScript, JSON, GeoJSON,
 // XML, SVG, CSV) for clients that accept it: a product page with its map
@@ -58,39 +60,52 @@ func compressible(ct string) bool {
 		strings.Contains(ct, "xml") || strings.Contains(ct, "svg")
 }
 
-// gzipWriter decides at the first WriteHeader or Write whether to
-// compress, from the status and the headers the handler set.
+// gzipWriter decides at the first Write (or at the end, for an empty
+// body) whether to compress, from the status, the headers the handler set
+// and the size of the body: the status line is held back until then.
 type gzipWriter struct {
 	http.ResponseWriter
 	gz      *gzip.Writer
+	code    int // status held back by WriteHeader
 	decided bool
 }
 
-func (g *gzipWriter) decide(code int) {
+func (g *gzipWriter) decide(n int) {
 	g.decided = true
-	h := g.Header()
-	ct := h.Get("Content-Type")
-	if !compressible(ct) || code < 200 || code == http.StatusNoContent || code == http.StatusNotModified || h.Get("Content-Encoding") != "" {
-		return
+	code := g.code
+	if code == 0 {
+		code = http.StatusOK
 	}
-	h.Add("Vary", "Accept-Encoding")
+	h := g.Header()
+	if compressible(h.Get("Content-Type")) {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if cl := h.Get("Content-Length"); cl != "" {
-		if n, err := strconv.Atoi(cl); err == nil && n < minCompress {
-			return
+		if v, err := strconv.Atoi(cl); err == nil {
+			n = v
 		}
 	}
-	h.Del("Content-Length")
-	h.Set("Content-Encoding", "gzip")
-	g.gz = gzipPool.Get().(*gzip.Writer)
-	g.gz.Reset(g.ResponseWriter)
-}
-
-// WriteHeader implements http.ResponseWriter.
-func (g *gzipWriter) WriteHeader(code int) {
-	if !g.decided {
-		g.decide(code)
+	if compressible(h.Get("Content-Type")) && code >= 200 && code != http.StatusNoContent && code != http.StatusNotModified &&
+		h.Get("Content-Encoding") == "" && n >= minCompress {
+		h.Del("Content-Length")
+		h.Set("Content-Encoding", "gzip")
+		g.gz = gzipPool.Get().(*gzip.Writer)
+		g.gz.Reset(g.ResponseWriter)
 	}
 	g.ResponseWriter.WriteHeader(code)
+}
+
+// WriteHeader implements http.ResponseWriter; the status is sent with the
+// first byte of the body.
+func (g *gzipWriter) WriteHeader(code int) {
+	if g.decided {
+		return
+	}
+	if code >= 100 && code < 200 {
+		g.ResponseWriter.WriteHeader(code)
+		return
+	}
+	g.code = code
 }
 
 // Write implements http.ResponseWriter.
@@ -99,7 +114,7 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 		if g.Header().Get("Content-Type") == "" {
 			g.Header().Set("Content-Type", http.DetectContentType(b))
 		}
-		g.WriteHeader(http.StatusOK)
+		g.decide(len(b))
 	}
 	if g.gz != nil {
 		return g.gz.Write(b)
@@ -107,8 +122,12 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 	return g.ResponseWriter.Write(b)
 }
 
-// Flush sends what is buffered (streamed responses).
+// Flush sends what is buffered (streamed responses); a stream of unknown
+// length is compressed.
 func (g *gzipWriter) Flush() {
+	if !g.decided {
+		g.decide(minCompress)
+	}
 	if g.gz != nil {
 		g.gz.Flush()
 	}
@@ -119,6 +138,9 @@ func (g *gzipWriter) Flush() {
 func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
 func (g *gzipWriter) close() {
+	if !g.decided && g.code != 0 {
+		g.decide(0)
+	}
 	if g.gz != nil {
 		g.gz.Close()
 		g.gz.Reset(nil)
