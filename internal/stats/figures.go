@@ -132,76 +132,83 @@ type KindRow struct {
 	Count int    `json:"count"`
 }
 
+// rowSet collects rows by key in the order they are first added; label
+// names a key for people.
+type rowSet struct {
+	rows  map[string]*Row
+	order []string
+	label func(code string) (string, bool)
+}
+
+func newRowSet(label func(code string) (string, bool)) *rowSet {
+	return &rowSet{rows: map[string]*Row{}, label: label}
+}
+
+func (rs *rowSet) add(code string) *Row {
+	r := rs.rows[code]
+	if r == nil {
+		r = &Row{Key: code, Label: code}
+		if l, ok := rs.label(code); ok {
+			r.Label = l
+		}
+		rs.rows[code] = r
+		rs.order = append(rs.order, code)
+	}
+	return r
+}
+
+// list returns the rows in order, the row with the empty key (records
+// whose key cannot be told) last.
+func (rs *rowSet) list() []Row {
+	out := make([]Row, 0, len(rs.order))
+	for _, k := range rs.order {
+		if k != "" {
+			out = append(out, *rs.rows[k])
+		}
+	}
+	if r := rs.rows[""]; r != nil {
+		out = append(out, *r)
+	}
+	return out
+}
+
 // ByCommune breaks the products down by current commune; every commune of
 // the scope is listed (the province's, or the officer's), with zeros.
 func (fs *Facts) ByCommune(s *Service, province string) []Row {
-	rows := map[string]*Row{}
-	var order []string
-	add := func(code string) *Row {
-		r := rows[code]
-		if r == nil {
-			r = &Row{Key: code, Label: code}
-			if w, ok := s.Registry.Units().Ward(code); ok {
-				r.Label = w.FullName
-			}
-			rows[code] = r
-			order = append(order, code)
-		}
-		return r
-	}
+	rs := newRowSet(func(code string) (string, bool) {
+		w, ok := s.Registry.Units().Ward(code)
+		return w.FullName, ok
+	})
 	if fs.Scope.All {
 		for _, w := range s.Registry.Units().WardsOf(province) {
-			add(w.Code)
+			rs.add(w.Code)
 		}
 	} else {
 		for _, c := range fs.Scope.Communes {
-			add(c)
+			rs.add(c)
 		}
 	}
 	fs.fill(func(f *Fact) string { return f.Commune }, func(p Producer) string { return p.Commune },
-		func(v Village) string { return v.Commune }, add)
-	out := make([]Row, 0, len(order))
-	for _, k := range order {
-		out = append(out, *rows[k])
-	}
-	return out
+		func(v Village) string { return v.Commune }, rs.add)
+	return rs.list()
 }
 
 // ByDistrict breaks the products down by pre-2025 district (see
 // Service.oldDistrict); records whose district cannot be told are in a
 // last row with an empty key.
 func (fs *Facts) ByDistrict(s *Service, province string) []Row {
-	rows := map[string]*Row{}
-	var order []string
-	add := func(code string) *Row {
-		r := rows[code]
-		if r == nil {
-			r = &Row{Key: code, Label: code}
-			if d, ok := s.Registry.Units().OldDistrict(code); ok {
-				r.Label = d.FullName
-			}
-			rows[code] = r
-			order = append(order, code)
-		}
-		return r
-	}
+	rs := newRowSet(func(code string) (string, bool) {
+		d, ok := s.Registry.Units().OldDistrict(code)
+		return d.FullName, ok
+	})
 	if fs.Scope.All {
 		for _, d := range s.Registry.Units().OldDistrictsOf(province) {
-			add(d.Code)
+			rs.add(d.Code)
 		}
 	}
 	fs.fill(func(f *Fact) string { return f.District }, func(p Producer) string { return p.District },
-		func(v Village) string { return v.District }, add)
-	out := make([]Row, 0, len(order))
-	for _, k := range order {
-		if k != "" {
-			out = append(out, *rows[k])
-		}
-	}
-	if r := rows[""]; r != nil {
-		out = append(out, *r)
-	}
-	return out
+		func(v Village) string { return v.District }, rs.add)
+	return rs.list()
 }
 
 // fill counts products, active producers and villages into rows by key.
