@@ -32,9 +32,11 @@ import (
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
+	"ocop/internal/market"
 	"ocop/internal/registry"
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
+	"ocop/internal/trace"
 )
 
 // Deps are what the API is built from.
@@ -47,6 +49,8 @@ type Deps struct {
 	Stamps     *stamp.Service
 	Catalogue  *catalogue.Service
 	Stats      *stats.Service
+	Trace      *trace.Service
+	Market     *market.Service
 	Catalog    i18n.Catalog
 	Log        *slog.Logger
 	BaseURL    string

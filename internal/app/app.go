@@ -24,10 +24,12 @@ import (
 	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
 	"ocop/internal/mail"
+	"ocop/internal/market"
 	"ocop/internal/metrics"
 	"ocop/internal/registry"
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
+	"ocop/internal/trace"
 	"ocop/internal/web"
 )
 
@@ -55,6 +57,10 @@ type App struct {
 	Catalogue *catalogue.Service
 	// Stats computes programme statistics, targets and reports.
 	Stats *stats.Service
+	// Trace records lots, trace events, raw-material areas and recalls.
+	Trace *trace.Service
+	// Market is market access: sale points, chains, marketplaces, events.
+	Market *market.Service
 }
 
 // Options adjust what Open builds (tests use cheaper password hashing and
@@ -132,6 +138,8 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	a.Metrics.Gauge("ocop_stamp_scans_written_total", "Stamp scans written to the scan log.", func() float64 { return float64(a.Stamps.Scans().Written()) })
 	a.Metrics.Gauge("ocop_stamp_scans_pending", "Stamp scans waiting in the scan writer's queue.", func() float64 { return float64(a.Stamps.Scans().Pending()) })
 	a.Catalogue = catalogue.New(catalogue.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
+	a.Trace = trace.New(trace.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
+	a.Market = market.New(market.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
 	proxies, err := cfg.Proxies()
@@ -140,7 +148,7 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	}
 	a.Web, err = web.New(web.Deps{
 		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
-		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
+		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, Trace: a.Trace, Market: a.Market, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
 	})
 	if err != nil {

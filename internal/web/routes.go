@@ -177,6 +177,8 @@ func (s *Server) routes() http.Handler {
 	s.stampRoutes(mux)
 	s.catalogueRoutes(mux)
 	s.statsRoutes(mux)
+	s.traceRoutes(mux)
+	s.marketRoutes(mux)
 
 	mux.Handle("/", h(s.notFound))
 

@@ -22,10 +22,12 @@ import (
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
+	"ocop/internal/market"
 	"ocop/internal/metrics"
 	"ocop/internal/registry"
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
+	"ocop/internal/trace"
 )
 
 // Deps are what the server is built from.
@@ -40,7 +42,11 @@ type Deps struct {
 	// Catalogue is the public catalogue: search, facets, public pages, map.
 	Catalogue *catalogue.Service
 	// Stats computes programme statistics, targets and reports.
-	Stats   *stats.Service
+	Stats *stats.Service
+	// Trace records lots, trace events, raw-material areas and recalls.
+	Trace *trace.Service
+	// Market is market access: sale points, chains, marketplaces, events.
+	Market  *market.Service
 	Catalog i18n.Catalog
 	Log     *slog.Logger
 	Metrics *metrics.Registry
@@ -97,7 +103,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.api = api.New(api.Deps{DB: d.DB, Accounts: d.Accounts, Registry: d.Registry, Evaluation: d.Evaluation, Stamps: d.Stamps,
-		Catalogue: d.Catalogue, Stats: d.Stats, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
+		Catalogue: d.Catalogue, Stats: d.Stats, Trace: d.Trace, Market: d.Market, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
 	s.requests = d.Metrics.Counter("ocop_http_requests_total", "HTTP requests by route and status code.", "route", "code")
 	s.latency = d.Metrics.Histogram("ocop_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefBuckets, "route")
 	s.handler = s.routes()

@@ -80,8 +80,8 @@ func (s *Server) writeStampPage(b *strings.Builder, v *view, d stampVerifyPage) 
 		if p.CertificateNumber != "" {
 			w(`<p><a href="/certificates/` + e(url.PathEscape(d.Slug(p.CertificateNumber))) + `">` + t("stamp.certificate_link") + `</a></p>`)
 		}
-		w(`<section id="where-to-buy" aria-labelledby="wtb"><h2 id="wtb">` + t("stamp.where_to_buy") + `</h2><p class="muted">` +
-			t("stamp.where_to_buy_none") + `</p></section>`)
+		s.writeStampTrace(b, v, d)
+		s.writeStampWhereToBuy(b, v, d)
 	}
 	w(`<form method="get" action="/q"><label for="serial">` + t("stamp.type_serial") + `</label>` +
 		`<input id="serial" name="serial" value="` + e(d.Input) + `" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="64" placeholder="XXXX-XXXX-XXXX-XXXX-X">` +

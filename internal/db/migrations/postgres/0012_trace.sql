@@ -1,0 +1,1 @@
+-- 0012 traceability: raw-material areas, lots, EPCIS events, recalls (issue 6).

@@ -1,0 +1,1 @@
+-- 0014 password reset by e-mail link (issue 9).

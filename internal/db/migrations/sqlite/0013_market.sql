@@ -1,0 +1,1 @@
+-- 0013 market access: sale points, chains, marketplaces, events, supply–demand board (issue 7).
