@@ -37,6 +37,7 @@ import (
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
 	"ocop/internal/trace"
+	"ocop/internal/trade"
 )
 
 // Deps are what the API is built from.
@@ -51,6 +52,7 @@ type Deps struct {
 	Stats      *stats.Service
 	Trace      *trace.Service
 	Market     *market.Service
+	Trade      *trade.Service
 	Catalog    i18n.Catalog
 	Log        *slog.Logger
 	BaseURL    string

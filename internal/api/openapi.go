@@ -27,7 +27,7 @@ type operation struct {
 }
 
 func operations() []operation {
-	return slices.Concat(coreOperations(), stampOperations(), catalogueOperations(), statsOperations(), traceOperations(), marketOperations())
+	return slices.Concat(coreOperations(), stampOperations(), catalogueOperations(), statsOperations(), traceOperations(), marketOperations(), tradeOperations())
 }
 
 // coreOperations are the registry, reference-data and account endpoints.
@@ -153,7 +153,7 @@ func fieldNotes() map[string]note {
 		"CraftVillageInput.legacy_commune_code":  legacyCommune,
 		"CraftVillageInput.version":              version,
 	}
-	for _, more := range []map[string]note{stampNotes(), catalogueNotes(), statsNotes(), traceNotes(), marketNotes()} {
+	for _, more := range []map[string]note{stampNotes(), catalogueNotes(), statsNotes(), traceNotes(), marketNotes(), tradeNotes()} {
 		for k, v := range more {
 			n[k] = v
 		}
@@ -187,6 +187,7 @@ func schemas() map[string]any {
 	statsSchemas(s)
 	traceSchemas(s)
 	marketSchemas(s)
+	tradeSchemas(s)
 	return s.defs
 }
 
@@ -205,7 +206,7 @@ func enumOf(values ...string) map[string]any { return map[string]any{"type": "st
 // parameters defines components/parameters.
 func parameters() map[string]any {
 	p := coreParameters()
-	for _, more := range []map[string]any{stampParameters(), catalogueParameters(), statsParameters(), traceParameters(), marketParameters()} {
+	for _, more := range []map[string]any{stampParameters(), catalogueParameters(), statsParameters(), traceParameters(), marketParameters(), tradeParameters()} {
 		for k, v := range more {
 			p[k] = v
 		}

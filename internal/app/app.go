@@ -30,6 +30,7 @@ import (
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
 	"ocop/internal/trace"
+	"ocop/internal/trade"
 	"ocop/internal/web"
 )
 
@@ -61,6 +62,8 @@ type App struct {
 	Trace *trace.Service
 	// Market is market access: sale points, chains, marketplaces, events.
 	Market *market.Service
+	// Trade is events, the supply–demand board and support programmes.
+	Trade *trade.Service
 }
 
 // Options adjust what Open builds (tests use cheaper password hashing and
@@ -140,6 +143,7 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	a.Catalogue = catalogue.New(catalogue.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Log: log, Now: opt.Now})
 	a.Trace = trace.New(trace.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Market = market.New(market.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
+	a.Trade = trade.New(trade.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now})
 	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
 	proxies, err := cfg.Proxies()
@@ -148,7 +152,7 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	}
 	a.Web, err = web.New(web.Deps{
 		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
-		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, Trace: a.Trace, Market: a.Market, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
+		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, Trace: a.Trace, Market: a.Market, Trade: a.Trade, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
 	})
 	if err != nil {

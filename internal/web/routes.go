@@ -179,6 +179,7 @@ func (s *Server) routes() http.Handler {
 	s.statsRoutes(mux)
 	s.traceRoutes(mux)
 	s.marketRoutes(mux)
+	s.tradeRoutes(mux)
 
 	mux.Handle("/", h(s.notFound))
 

@@ -28,6 +28,7 @@ import (
 	"ocop/internal/stamp"
 	"ocop/internal/stats"
 	"ocop/internal/trace"
+	"ocop/internal/trade"
 )
 
 // Deps are what the server is built from.
@@ -46,7 +47,9 @@ type Deps struct {
 	// Trace records lots, trace events, raw-material areas and recalls.
 	Trace *trace.Service
 	// Market is market access: sale points, chains, marketplaces, events.
-	Market  *market.Service
+	Market *market.Service
+	// Trade is events, the supply–demand board and support programmes.
+	Trade   *trade.Service
 	Catalog i18n.Catalog
 	Log     *slog.Logger
 	Metrics *metrics.Registry
@@ -103,7 +106,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.api = api.New(api.Deps{DB: d.DB, Accounts: d.Accounts, Registry: d.Registry, Evaluation: d.Evaluation, Stamps: d.Stamps,
-		Catalogue: d.Catalogue, Stats: d.Stats, Trace: d.Trace, Market: d.Market, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
+		Catalogue: d.Catalogue, Stats: d.Stats, Trace: d.Trace, Market: d.Market, Trade: d.Trade, Catalog: d.Catalog, Log: d.Log, BaseURL: d.BaseURL})
 	s.requests = d.Metrics.Counter("ocop_http_requests_total", "HTTP requests by route and status code.", "route", "code")
 	s.latency = d.Metrics.Histogram("ocop_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefBuckets, "route")
 	s.handler = s.routes()

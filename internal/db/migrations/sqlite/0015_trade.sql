@@ -1,0 +1,1 @@
+-- 0015 trade promotion: events, supply–demand board, support programmes and training (issue 7).
