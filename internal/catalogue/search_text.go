@@ -3,6 +3,7 @@ package catalogue
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,8 +21,18 @@ type hit struct {
 	p5                bool
 	commune, district string
 	village           int64
-	tier              int
 	key, issued       string
+	// cat, com and dist number category, commune and district in the
+	// snapshot's names, so that facets are counted in slices.
+	cat, com, dist int32
+}
+
+// ranked is a match with its relevance tier (0: the key starts with the
+// query; 1: the words appear together; 2: apart). The hit itself is
+// shared with the snapshot and never written.
+type ranked struct {
+	*hit
+	tier int
 }
 
 // pass reports whether h passes the facet filter named (q's value).
@@ -53,67 +64,41 @@ func (h *hit) pass(q Query, facet string) bool {
 
 var facetKeys = []string{"group", "stars", "commune", "district", "village"}
 
-// searchText answers a query with search text: the full-text index gives
-// the matching ids (nothing else is read per match), the snapshot their
-// facet values, star and sort key; the total, the five facets' counts and
-// the order are computed here, and only the page's products are read from
-// the database. One narrow indexed query instead of seven joins over every
-// match (count, page, a GROUP BY per facet), which matters for short,
-// broad prefixes ("tra" matches a fifth of the catalogue).
+// searchText answers a query with search text: the snapshot's inverted
+// index (in memory, built with the snapshot) gives the matching products
+// with their facet values, star and sort key; the total, the five facets'
+// counts and the order are computed here, and only the page's products are
+// read from the database. Reading the matching ids from FTS5 / GIN instead
+// cost 10 ms a search on broad prefixes ("tra" matches a fifth of the
+// catalogue) with the pure-Go SQLite driver, for the same answer.
 func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp string) (Result, error) {
 	res := Result{Query: q, Page: max(q.Page, 1), PerPage: PerPage}
 	snap, err := s.snapshot(ctx, fp)
 	if err != nil {
 		return res, err
 	}
-	var idq string
-	var arg any
-	if s.DB.Dialect() == db.Postgres {
-		idq, arg = "SELECT id FROM products WHERE search_tsv @@ to_tsquery('simple', ?)", t.tsquery()
-	} else {
-		idq, arg = "SELECT rowid FROM products_fts WHERE products_fts MATCH ?", t.ftsExpr()
-	}
-	rows, err := s.DB.QueryContext(ctx, idq, arg)
-	if err != nil {
-		return res, fmt.Errorf("catalogue search: %w", err)
-	}
 	ph := t.phrase()
-	var hits []hit
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return res, err
-		}
-		h, ok := snap.byID[id]
-		if !ok {
-			continue // not public
-		}
-		x := *h
+	var hits []ranked
+	snap.match(t, func(h *hit) {
+		x := ranked{hit: h, tier: 2}
 		switch {
-		case strings.HasPrefix(x.key, ph):
+		case strings.HasPrefix(h.key, ph):
 			x.tier = 0
-		case strings.Contains(x.key, " "+ph):
+		case strings.Contains(h.key, " "+ph):
 			x.tier = 1
-		default:
-			x.tier = 2
 		}
 		hits = append(hits, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
+	})
 	// Counts: a facet's values are counted over the matches that pass
 	// every other filter (typed keys here: no allocation per match).
 	var (
-		nGroup    = map[string]int{}
+		nGroup    = make([]int, len(snap.names))
 		nStars    [6][2]int
-		nCommune  = map[string]int{}
-		nDistrict = map[string]int{}
+		nCommune  = make([]int, len(snap.names))
+		nDistrict = make([]int, len(snap.names))
 		nVillage  = map[int64]int{}
 	)
-	var matched []*hit
+	var matched []*ranked
 	for i := range hits {
 		h := &hits[i]
 		fails, failed := 0, ""
@@ -128,7 +113,7 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 		}
 		all := fails == 0
 		if all || failed == "group" {
-			nGroup[h.category]++
+			nGroup[h.cat]++
 		}
 		if (all || failed == "stars") && h.star >= 0 && h.star <= 5 {
 			p := 0
@@ -138,10 +123,10 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 			nStars[h.star][p]++
 		}
 		if all || failed == "commune" {
-			nCommune[h.commune]++
+			nCommune[h.com]++
 		}
 		if all || failed == "district" {
-			nDistrict[h.district]++
+			nDistrict[h.dist]++
 		}
 		if all || failed == "village" {
 			nVillage[h.village]++
@@ -150,7 +135,16 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 			matched = append(matched, h)
 		}
 	}
-	counts := map[string]map[string]int{"group": nGroup, "commune": nCommune, "district": nDistrict, "stars": {}, "village": {}}
+	named := func(ns []int) map[string]int {
+		m := map[string]int{}
+		for i, n := range ns {
+			if n > 0 {
+				m[snap.names[i]] = n
+			}
+		}
+		return m
+	}
+	counts := map[string]map[string]int{"group": named(nGroup), "commune": named(nCommune), "district": named(nDistrict), "stars": {}, "village": {}}
 	for star := range nStars {
 		for p, n := range nStars[star] {
 			if n > 0 {
@@ -193,7 +187,7 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 
 // hitLess orders matches like the SQL of order(): by relevance tier,
 // then star (potential 5★ first among 4★), then name; or as sort asks.
-func hitLess(a, b *hit, mode string) bool {
+func hitLess(a, b *ranked, mode string) bool {
 	byKey := func() bool {
 		if a.key != b.key {
 			return a.key < b.key
@@ -238,7 +232,7 @@ func hitLess(a, b *hit, mode string) bool {
 // topHits returns the first k matches in order (all of them, sorted, when
 // k is a large part of the list): the first page of a broad search keeps
 // 24 of 20,000 matches without sorting them all.
-func topHits(hs []*hit, q Query, k int) []*hit {
+func topHits(hs []*ranked, q Query, k int) []*ranked {
 	mode := q.Sort
 	if mode == "" {
 		mode = SortRelevance
@@ -247,7 +241,7 @@ func topHits(hs []*hit, q Query, k int) []*hit {
 		sort.Slice(hs, func(i, j int) bool { return hitLess(hs[i], hs[j], mode) })
 		return hs
 	}
-	top := make([]*hit, 0, k+1)
+	top := make([]*ranked, 0, k+1)
 	for _, h := range hs {
 		if len(top) == k && !hitLess(h, top[k-1], mode) {
 			continue
@@ -270,6 +264,78 @@ func topHits(hs []*hit, q Query, k int) []*hit {
 type snapshot struct {
 	fp   string
 	byID map[int64]*hit
+	// The inverted index of the search keys: list holds the products in
+	// position order, words the distinct folded words (sorted) and
+	// post[i] the ascending positions of the products whose key holds
+	// words[i].
+	list  []*hit
+	words []string
+	post  [][]int32
+	// names are the category, commune and district codes of the
+	// products, each once (hit.cat, com, dist index them).
+	names []string
+}
+
+// match calls fn for every product whose key has, for every term, a word
+// starting with one of the term's alternatives (what the FTS5 query
+// `"a"* AND ("b"* OR "c"*)` and the tsquery `a:* & (b:* | c:*)` match), in
+// position order. A term's matches are collected in a bitmap (one bit a
+// product: 12.5 KB for 100,000), the terms' bitmaps intersected.
+func (sn *snapshot) match(t terms, fn func(*hit)) {
+	n := len(sn.list)
+	var acc []uint64
+	for _, alts := range t {
+		set := make([]uint64, (n+63)/64)
+		for _, a := range alts {
+			i := sort.SearchStrings(sn.words, a)
+			for ; i < len(sn.words) && strings.HasPrefix(sn.words[i], a); i++ {
+				for _, p := range sn.post[i] {
+					set[p>>6] |= 1 << (p & 63)
+				}
+			}
+		}
+		if acc == nil {
+			acc = set
+			continue
+		}
+		for i := range acc {
+			acc[i] &= set[i]
+		}
+	}
+	for i, w := range acc {
+		for w != 0 {
+			b := bits.TrailingZeros64(w)
+			fn(sn.list[i*64+b])
+			w &= w - 1
+		}
+	}
+}
+
+// index builds the inverted index of sn's products.
+func (sn *snapshot) index() {
+	sort.Slice(sn.list, func(i, j int) bool { return sn.list[i].id < sn.list[j].id })
+	byWord := map[string][]int32{}
+	for pos, h := range sn.list {
+		last := ""
+		words := strings.Fields(h.key)
+		sort.Strings(words)
+		for _, w := range words {
+			if w == last {
+				continue // a word twice in one key: one posting
+			}
+			last = w
+			byWord[w] = append(byWord[w], int32(pos))
+		}
+	}
+	sn.words = make([]string, 0, len(byWord))
+	for w := range byWord {
+		sn.words = append(sn.words, w)
+	}
+	sort.Strings(sn.words)
+	sn.post = make([][]int32, len(sn.words))
+	for i, w := range sn.words {
+		sn.post[i] = byWord[w]
+	}
 }
 
 // snapshot returns the snapshot for fingerprint fp, rebuilding it first
@@ -297,16 +363,29 @@ func (s *Service) snapshot(ctx context.Context, fp string) (*snapshot, error) {
 	}
 	defer rows.Close()
 	nsn := &snapshot{fp: fp, byID: map[int64]*hit{}}
+	nameIdx := map[string]int32{}
+	name := func(v string) int32 {
+		i, ok := nameIdx[v]
+		if !ok {
+			i = int32(len(nsn.names))
+			nameIdx[v] = i
+			nsn.names = append(nsn.names, v)
+		}
+		return i
+	}
 	for rows.Next() {
 		h := &hit{}
 		if err := rows.Scan(&h.id, &h.category, &h.star, &h.p5, &h.commune, &h.district, &h.village, &h.key, &h.issued); err != nil {
 			return nil, err
 		}
+		h.cat, h.com, h.dist = name(h.category), name(h.commune), name(h.district)
 		nsn.byID[h.id] = h
+		nsn.list = append(nsn.list, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	nsn.index()
 	s.mu.Lock()
 	s.snap = nsn
 	s.mu.Unlock()
