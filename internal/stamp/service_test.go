@@ -1,6 +1,7 @@
 package stamp_test
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -163,4 +164,77 @@ func issueCount() int {
 		return n
 	}
 	return 1_000_000
+}
+
+// The scan figures of a period add whole days from the daily counts and
+// the partial days at either end from the log: for periods starting and
+// ending at every hour of several days of scans, in a commune and in all,
+// they equal a count of the log itself.
+func TestFiguresDailyCounts(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx, s, admin := e.Ctx(), e.App.Stamps, e.Admin()
+		a := certified(t, e, "Gốm A", "00577", "1/GCN-OCOP-01-2026")
+		ba, err := s.Issue(ctx, admin, stamp.BatchInput{ProductID: a.ID, Count: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Activate(ctx, admin, ba.Code); err != nil {
+			t.Fatal(err)
+		}
+		serial := firstSerial(t, e, ba.Code)
+		start := e.Clock.Now()
+		for i := range 40 {
+			// Every 3 h 17 min over five and a half days; one unknown
+			// code in four, each from its own client.
+			in := serial
+			if i%4 == 3 {
+				in = stamp.NewSerial()
+			}
+			if _, err := s.Verify(ctx, in, stamp.Client{Fingerprint: fmt.Sprint("c", i)}); err != nil {
+				t.Fatal(err)
+			}
+			if i%7 == 0 {
+				if err := s.Scans().Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.Clock.Advance(3*time.Hour + 17*time.Minute)
+		}
+		if err := s.Scans().Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		logged := func(communes []string, from, to time.Time) (n, unknown int) {
+			q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN verdict = 'unknown' THEN 1 ELSE 0 END), 0) FROM stamp_scans WHERE at >= ? AND at < ?"
+			args := []any{from.UTC(), to.UTC()}
+			if communes != nil {
+				q += " AND commune_code = ?"
+				args = append(args, communes[0])
+			}
+			if err := e.App.DB.QueryRowContext(ctx, q, args...).Scan(&n, &unknown); err != nil {
+				t.Fatal(err)
+			}
+			return n, unknown
+		}
+		total := 0
+		for h := -5; h < 24*6; h += 5 {
+			for _, length := range []time.Duration{30 * time.Minute, 20 * time.Hour, 49 * time.Hour, 130 * time.Hour} {
+				from := start.Add(time.Duration(h) * time.Hour)
+				to := from.Add(length)
+				for _, communes := range [][]string{nil, {"00577"}} {
+					got, err := s.Figures(ctx, communes, from, to)
+					if err != nil {
+						t.Fatal(err)
+					}
+					n, unknown := logged(communes, from, to)
+					if got.Scans != n || got.ScansUnknown != unknown {
+						t.Fatalf("%v %s–%s: %d scans (%d unknown), the log has %d (%d)", communes, from, to, got.Scans, got.ScansUnknown, n, unknown)
+					}
+					total += n
+				}
+			}
+		}
+		if total == 0 {
+			t.Fatal("no period held a scan")
+		}
+	})
 }

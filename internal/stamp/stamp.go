@@ -156,8 +156,44 @@ func (s *Service) Figures(ctx context.Context, communes []string, from, to time.
 		FROM stamp_batches b WHERE b.status = 'active' AND b.created_at >= ? AND b.created_at < ?`, &f.StampsActive); err != nil {
 		return f, err
 	}
-	if err := q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN verdict = 'unknown' THEN 1 ELSE 0 END), 0) FROM stamp_scans WHERE at >= ? AND at < ?`, &f.Scans, &f.ScansUnknown); err != nil {
-		return f, err
+	// Scans: whole UTC days from the daily counts, the partial days at
+	// either end from the log (at most two days of rows, by index).
+	dayOf := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	first, last := dayOf(from), dayOf(to)
+	if first.Before(from) {
+		first = first.AddDate(0, 0, 1)
+	}
+	logged := func(a, b time.Time) error {
+		if !a.Before(b) {
+			return nil
+		}
+		var n, unknown int
+		args := append([]any{a, b}, cargs...)
+		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN verdict = 'unknown' THEN 1 ELSE 0 END), 0)
+			FROM stamp_scans WHERE at >= ? AND at < ?`+cond, args...).Scan(&n, &unknown); err != nil {
+			return err
+		}
+		f.Scans, f.ScansUnknown = f.Scans+n, f.ScansUnknown+unknown
+		return nil
+	}
+	if !first.Before(last) {
+		if err := logged(from, to); err != nil {
+			return f, err
+		}
+	} else {
+		if err := logged(from, first); err != nil {
+			return f, err
+		}
+		if err := logged(last, to); err != nil {
+			return f, err
+		}
+		var n, unknown int
+		args := append([]any{first.Format("2006-01-02"), last.Format("2006-01-02")}, cargs...)
+		if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(scans), 0), COALESCE(SUM(CASE WHEN verdict = 'unknown' THEN scans ELSE 0 END), 0)
+			FROM stamp_scan_days WHERE day >= ? AND day < ?`+cond, args...).Scan(&n, &unknown); err != nil {
+			return f, err
+		}
+		f.Scans, f.ScansUnknown = f.Scans+n, f.ScansUnknown+unknown
 	}
 	if err := q(`SELECT COUNT(*) FROM stamp_alerts WHERE status = 'open' AND created_at >= ? AND created_at < ?`, &f.AlertsOpen); err != nil {
 		return f, err

@@ -322,3 +322,53 @@ func TestFigures(t *testing.T) {
 		})
 	})
 }
+
+// The cached figures follow every kind of change on the next request: a
+// certificate revoked, a producer's kind changed, a product registered, a
+// craft village added (the fingerprint reads change counters that the
+// database's triggers keep, not the tables).
+func TestDashboardFollowsChanges(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		fx := newFixture(t, e)
+		ctx := e.Ctx()
+		dash := func() *stats.Dashboard {
+			t.Helper()
+			d, err := e.App.Stats.Dashboard(ctx, office, "vi")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := e.App.DB.ExecContext(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := dash()
+		exec("UPDATE certificates SET revoked_on = ? WHERE product_id = ? AND superseded_by IS NULL", "2026-11-01", fx.f.ID)
+		if d := dash(); d.Valid.Total != before.Valid.Total-1 {
+			t.Errorf("after a revocation: %d valid, want %d", d.Valid.Total, before.Valid.Total-1)
+		}
+		exec("UPDATE producers SET kind = ? WHERE id = ?", registry.KindFarm, fx.producerB.ID)
+		farms := 0
+		for _, k := range dash().Producers {
+			if k.Kind == registry.KindFarm {
+				farms = k.Count
+			}
+		}
+		if farms != 1 {
+			t.Errorf("after a change of kind: %d farms, want 1", farms)
+		}
+		e.Product(fx.producerA.ID, "Lọ mới", "IV.1")
+		if d := dash(); d.Registered != before.Registered+1 {
+			t.Errorf("after a new product: %d registered, want %d", d.Registered, before.Registered+1)
+		}
+		now := e.Clock.Now().UTC()
+		exec(`INSERT INTO craft_villages (name, name_en, commune_code, recognised, crafts, description, search_key, created_at, updated_at, version)
+			VALUES ('Làng mới', '', '00577', true, '', '', 'lang moi', ?, ?, 1)`, now, now)
+		if d := dash(); d.Villages != before.Villages+1 {
+			t.Errorf("after a new craft village: %d villages, want %d", d.Villages, before.Villages+1)
+		}
+	})
+}
