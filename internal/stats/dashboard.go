@@ -50,6 +50,9 @@ type Dashboard struct {
 	SalePoints *int
 	// CommunesWithoutSalePoint is nil while SalePoints is.
 	CommunesWithoutSalePoint *int
+	// Market is the market-access part (sale points, events, leads): nil
+	// while no module reports it.
+	Market *Market
 	// Stamps is nil until the stamp module reports figures.
 	Stamps *StampFigures
 	// Targets are this year's targets with their progress.
@@ -77,6 +80,13 @@ func (s *Service) Dashboard(ctx context.Context, p *account.Principal, lang stri
 	}
 	if d.Stamps, err = s.stampFigures(ctx, sc); err != nil {
 		return nil, err
+	}
+	if d.Market, err = s.market(ctx, sc); err != nil {
+		return nil, err
+	}
+	if m := d.Market; m != nil && s.Sources.SalePoints != nil {
+		n, without := m.SalePoints, len(m.Without)
+		d.SalePoints, d.CommunesWithoutSalePoint = &n, &without
 	}
 	return d, nil
 }
@@ -142,6 +152,17 @@ func (s *Service) Summary(ctx context.Context) (Summary, error) {
 	out := Summary{Date: fs.Today, Evaluated: fs.Count(Cumulative, fs.Today, nil), Valid: fs.Count(Valid, fs.Today, nil)}
 	out.Producers, out.ProducersTotal = fs.ProducersByKind()
 	out.Villages, out.VillagesRecd = fs.VillageCounts()
+	points, err := s.salePoints(ctx)
+	if err != nil {
+		return out, err
+	}
+	if points != nil {
+		n := 0
+		for _, k := range points {
+			n += k
+		}
+		out.SalePoints = &n
+	}
 	return out, nil
 }
 

@@ -217,6 +217,12 @@ func (s *Service) reportOf(ctx context.Context, fs *Facts, per Period) (*Report,
 	for _, t := range ts {
 		r.Targets = append(r.Targets, ProgressOf(t, &fsYear, per.End.Y, int(per.End.M)))
 	}
+	if !per.End.Before(fs.Today) {
+		// The period runs to today: the recorded figures are its own.
+		if err := s.recorded(ctx, r.Targets, fs); err != nil {
+			return nil, err
+		}
+	}
 	r.Villages, r.Recognised = fs.VillageCounts()
 	_, r.Producers = fs.ProducersByKind()
 	return r, nil

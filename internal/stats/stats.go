@@ -35,6 +35,9 @@ type Deps struct {
 	Stamps *stamp.Service
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Sources report the market, trade and traceability figures (each
+	// nil: not recorded, shown as a labelled slot).
+	Sources Sources
 	// Province is the code of the province whose programme the figures
 	// describe (default "01", Hanoi): the communes and old districts
 	// listed with zeros.

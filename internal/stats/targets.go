@@ -226,7 +226,7 @@ func (s *Service) progress(ctx context.Context, fs *Facts, year int) ([]Progress
 	for _, t := range ts {
 		out = append(out, ProgressOf(t, fs, fs.Today.Y, int(fs.Today.M)))
 	}
-	return out, nil
+	return out, s.recorded(ctx, out, fs)
 }
 
 // ProgressOf computes the progress of a target from the facts, on a day in
@@ -249,6 +249,14 @@ func ProgressOf(t Target, fs *Facts, year, month int) Progress {
 	if !p.Known {
 		return p
 	}
+	p.finish(year, month)
+	return p
+}
+
+// finish computes the gap, percentage, months left and pace of a known
+// target on a day in (year, month).
+func (p *Progress) finish(year, month int) {
+	t := p.Target
 	p.Gap = math.Max(0, t.Value-p.Actual)
 	if t.Value > 0 {
 		p.Percent = math.Min(999, math.Round(p.Actual/t.Value*1000)/10)
@@ -262,7 +270,55 @@ func ProgressOf(t Target, fs *Facts, year, month int) Progress {
 	if p.MonthsLeft > 0 {
 		p.Pace = math.Ceil(p.Gap/float64(p.MonthsLeft)*10) / 10
 	}
-	return p
+}
+
+// recorded fills in the targets that other modules' records measure —
+// sale points operating and the share of valid products with a traced lot
+// — for the current year, when their sources are wired.
+func (s *Service) recorded(ctx context.Context, ps []Progress, fs *Facts) error {
+	for i := range ps {
+		p := &ps[i]
+		if p.Known || p.Year != fs.Today.Y {
+			continue
+		}
+		switch p.Metric {
+		case MetricSalePoints:
+			points, err := s.salePoints(ctx)
+			if err != nil || points == nil {
+				return err
+			}
+			for c, n := range points {
+				if fs.Scope.Covers(c) {
+					p.Actual += float64(n)
+				}
+			}
+		case MetricTraceable:
+			if s.Sources.Traceable == nil {
+				continue
+			}
+			traced, err := s.Sources.Traceable(ctx)
+			if err != nil {
+				return fmt.Errorf("traceable products: %w", err)
+			}
+			valid, withLot := 0, 0
+			for _, f := range fs.Products {
+				if f.Current(fs.Today) != nil {
+					valid++
+					if traced[f.ProductID] {
+						withLot++
+					}
+				}
+			}
+			if valid > 0 {
+				p.Actual = math.Round(float64(withLot)/float64(valid)*1000) / 10
+			}
+		default:
+			continue
+		}
+		p.Known = true
+		p.finish(fs.Today.Y, int(fs.Today.M))
+	}
+	return nil
 }
 
 // TargetProgress returns the targets of a year with their progress over

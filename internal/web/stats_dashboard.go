@@ -23,6 +23,8 @@ type statsDashboardPage struct {
 	Charts   map[string]template.HTML
 	// Communes names the officer's communes ("" for the province).
 	Communes []string
+	// Without names the scope's communes without a sale point.
+	Without []string
 	// Years offers the report years; Months the months.
 	Years  []int
 	Months []int
@@ -71,6 +73,11 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) error {
 	pg := statsDashboardPage{D: d, District: r.URL.Query().Get("view") == "district", Tables: stats.Tables(d, t), Charts: map[string]template.HTML{}}
 	for _, c := range d.Scope.Communes {
 		pg.Communes = append(pg.Communes, s.wardName(c))
+	}
+	if d.Market != nil {
+		for _, c := range d.Market.Without {
+			pg.Without = append(pg.Without, s.wardName(c))
+		}
 	}
 	pg.Year, pg.Month = d.Today.Y, int(d.Today.M)
 	for y := d.Today.Y; y >= 2019; y-- {
