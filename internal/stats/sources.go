@@ -27,7 +27,7 @@ type Market struct {
 	// SalePoints counts the operating sale points of the scope; Communes
 	// the scope's communes; Without those that have none, listed.
 	SalePoints, Communes int
-	Without             []string
+	Without              []string
 	// EventsKnown tells whether events are recorded; Upcoming and Held
 	// count them (province-wide: events are the city's).
 	EventsKnown    bool

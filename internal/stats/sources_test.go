@@ -24,7 +24,9 @@ func TestSourcedFigures(t *testing.T) {
 			Leads: func(context.Context) (map[string]int, error) {
 				return map[string]int{"ordered": 2, "contacted": 5}, nil
 			},
-			Traceable: func(context.Context) (map[int64]bool, error) { return map[int64]bool{fx.a.ID: true, fx.d.ID: true}, nil },
+			Traceable: func(context.Context) (map[int64]bool, error) {
+				return map[int64]bool{fx.a.ID: true, fx.d.ID: true}, nil
+			},
 		}
 		admin := e.Admin()
 		if err := svc.SetTargets(ctx, admin, e.Clock.Now().Year(), []stats.TargetInput{
