@@ -125,6 +125,9 @@ func Load(ctx context.Context, d *db.DB, ref *bootstrap.Reference, accounts *acc
 		if err := w.statsTargets(); err != nil {
 			return err
 		}
+		if err := w.traceDemo(); err != nil {
+			return err
+		}
 		return w.audit(opt.Seed, res, pl)
 	})
 	if err != nil {

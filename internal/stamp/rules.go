@@ -19,10 +19,11 @@ const (
 	VerdictDeactivated   Verdict = "deactivated"    // tem đã bị vô hiệu hoá
 	VerdictUnknown       Verdict = "unknown"        // mã không tồn tại
 	VerdictSuspectedCopy Verdict = "suspected_copy" // nghi tem giả (sao chép)
+	VerdictRecalled      Verdict = "recalled"       // lô sản phẩm bị thu hồi (trace recall)
 )
 
 // Verdicts lists every verdict.
-var Verdicts = []Verdict{VerdictGenuine, VerdictExpired, VerdictRevoked, VerdictNotActivated, VerdictDeactivated, VerdictUnknown, VerdictSuspectedCopy}
+var Verdicts = []Verdict{VerdictGenuine, VerdictExpired, VerdictRevoked, VerdictNotActivated, VerdictDeactivated, VerdictUnknown, VerdictSuspectedCopy, VerdictRecalled}
 
 // Good reports whether the verdict tells the consumer the product is a
 // certified OCOP product.
@@ -36,6 +37,7 @@ type StampState struct {
 	BatchStatus      string // issued, active, deactivated
 	StampDeactivated bool
 	Flagged          bool // an open copy alert (too many scans, impossible travel)
+	Recalled         bool // the stamp's production lot was recalled (package trace)
 }
 
 // Judge returns the verdict for a stamp's state.
@@ -43,6 +45,10 @@ func Judge(st StampState) Verdict {
 	switch {
 	case !st.Known:
 		return VerdictUnknown
+	case st.Recalled:
+		// A recalled lot is a safety warning: it outweighs everything
+		// else the page could say about a known stamp.
+		return VerdictRecalled
 	case st.CertStatus == "revoked":
 		return VerdictRevoked
 	case st.CertStatus != "valid" && st.CertStatus != "expiring_soon" && st.CertStatus != "extended":

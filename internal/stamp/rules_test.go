@@ -18,6 +18,8 @@ func TestJudge(t *testing.T) {
 		{"expired", StampState{Known: true, CertStatus: "expired", BatchStatus: "active"}, VerdictExpired},
 		{"revoked beats everything", StampState{Known: true, CertStatus: "revoked", BatchStatus: "deactivated", Flagged: true}, VerdictRevoked},
 		{"not activated", StampState{Known: true, CertStatus: "valid", BatchStatus: "issued"}, VerdictNotActivated},
+		{"recalled lot", StampState{Known: true, CertStatus: "valid", BatchStatus: "active", Recalled: true}, VerdictRecalled},
+		{"a recall outweighs a revocation", StampState{Known: true, CertStatus: "revoked", BatchStatus: "deactivated", Recalled: true}, VerdictRecalled},
 		{"batch deactivated", StampState{Known: true, CertStatus: "valid", BatchStatus: "deactivated"}, VerdictDeactivated},
 		{"stamp of a lost roll", StampState{Known: true, CertStatus: "valid", BatchStatus: "active", StampDeactivated: true}, VerdictDeactivated},
 		{"suspected copy", StampState{Known: true, CertStatus: "valid", BatchStatus: "active", Flagged: true}, VerdictSuspectedCopy},

@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ocop/internal/account"
@@ -73,6 +74,7 @@ type Service struct {
 	viewMu  sync.Mutex
 	views   map[int64]cachedView
 	batches map[int64]batchInfo
+	lotFunc atomic.Pointer[LotFunc]
 
 	writer *ScanWriter
 	guard  *guard

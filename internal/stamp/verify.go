@@ -44,10 +44,13 @@ type cachedView struct {
 type Verification struct {
 	Verdict Verdict `json:"verdict"`
 	// Serial is the normalised serial ("" when the input was not one).
-	Serial    string     `json:"serial,omitempty"`
-	Formatted string     `json:"serial_formatted,omitempty"`
-	Product   *View      `json:"product,omitempty"`
-	Lot       string     `json:"lot,omitempty"`
+	Serial    string `json:"serial,omitempty"`
+	Formatted string `json:"serial_formatted,omitempty"`
+	Product   *View  `json:"product,omitempty"`
+	Lot       string `json:"lot,omitempty"`
+	// LotID is the trace lot the stamp is assigned to (0: none); the
+	// verification page shows that lot's journey.
+	LotID     int64      `json:"-"`
 	Scans     int        `json:"scans"`
 	FirstScan *time.Time `json:"first_scan,omitempty"`
 	// Reason is the deactivation reason of a withdrawn stamp.
@@ -78,6 +81,7 @@ func (s *Service) Verify(ctx context.Context, raw string, c Client) (Verificatio
 	}
 	var (
 		batchID        int64
+		seq            int
 		deact, flagged bool
 		scans          int
 		first          sql.NullTime
@@ -85,8 +89,8 @@ func (s *Service) Verify(ctx context.Context, raw string, c Client) (Verificatio
 	)
 	// The one read of the hot path: the stamp's own row, by its unique
 	// index. Batch and product come from short-lived caches.
-	err := s.DB.QueryRowPrepared(ctx, `SELECT batch_id, deactivated_at IS NOT NULL, flagged_at IS NOT NULL, scan_count, first_scan_at, deactivate_reason
-		FROM stamps WHERE serial = ?`, serial).Scan(&batchID, &deact, &flagged, &scans, &first, &reason)
+	err := s.DB.QueryRowPrepared(ctx, `SELECT batch_id, seq, deactivated_at IS NOT NULL, flagged_at IS NOT NULL, scan_count, first_scan_at, deactivate_reason
+		FROM stamps WHERE serial = ?`, serial).Scan(&batchID, &seq, &deact, &flagged, &scans, &first, &reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.unknown(c, now, serial)
 		return Verification{Verdict: VerdictUnknown}, nil
@@ -117,7 +121,18 @@ func (s *Service) Verify(ctx context.Context, raw string, c Client) (Verificatio
 	} else {
 		out.FirstScan = &now
 	}
-	out.Verdict = Judge(StampState{Known: true, CertStatus: v.CertificateStatus, BatchStatus: batchStatus, StampDeactivated: deact, Flagged: flagged})
+	recalled := false
+	if f := s.lotOf(); f != nil {
+		ls, err := f(ctx, batchID, seq)
+		if err != nil {
+			return Verification{}, err
+		}
+		if ls.LotID != 0 {
+			out.Lot, out.LotID, recalled = ls.Code, ls.LotID, ls.Recalled
+		}
+	}
+	out.Verdict = Judge(StampState{Known: true, CertStatus: v.CertificateStatus, BatchStatus: batchStatus, StampDeactivated: deact, Flagged: flagged,
+		Recalled: recalled})
 	s.writer.offer(Scan{At: now, Serial: serial, BatchID: batchID, ProductID: productID, ProducerID: producerID, Commune: commune,
 		Verdict: out.Verdict, Client: c.Fingerprint, Place: c.Place, Prior: scans})
 	return out, nil
@@ -221,6 +236,29 @@ func (s *Service) view(ctx context.Context, productID int64, now time.Time) (Vie
 		s.viewMu.Unlock()
 	}
 	return v, nil
+}
+
+// LotState is what the trace service says about a stamp's production lot.
+type LotState struct {
+	LotID    int64  // 0: the stamp is in no trace lot
+	Code     string // the lot number
+	Recalled bool
+}
+
+// LotFunc finds the trace lot of the stamp at position seq of a batch. It
+// runs on the verification hot path, so it must answer from memory in the
+// common case.
+type LotFunc func(ctx context.Context, batchID int64, seq int) (LotState, error)
+
+// SetLotFunc installs the trace service's lot lookup (package trace owns
+// lots and recalls and imports stamp, so the dependency is injected).
+func (s *Service) SetLotFunc(f LotFunc) { s.lotFunc.Store(&f) }
+
+func (s *Service) lotOf() LotFunc {
+	if f := s.lotFunc.Load(); f != nil {
+		return *f
+	}
+	return nil
 }
 
 // Fingerprint derives a client fingerprint from the address and the user

@@ -6,8 +6,9 @@ func (s *Server) stampRoutes(mux *routeMux) {
 	h, a := s.h, s.api.H
 
 	// Public verification: the QR URL (printed upper case, so /Q/ too), the
-	// GS1 Digital Link form, the typed-serial form and the report form.
-	mux.Handle("GET /01/{gtin}/21/{serial}", h(s.stampVerifyLink))
+	// typed-serial form and the report form. The GS1 Digital Link form
+	// /01/{gtin}/21/{serial} is served by the resolver (trace_routes.go),
+	// which answers a browser's scan with this verification page.
 	mux.Handle("GET /Q/{serial}", h(s.stampVerify))
 	mux.Handle("GET /q", h(s.stampVerifyForm))
 	mux.Handle("GET /q/{serial}", h(s.stampVerify))

@@ -55,7 +55,7 @@ var vietnam = time.FixedZone("ICT", 7*3600)
 const stampCSS = `body{margin:0;font:16px/1.45 system-ui,sans-serif;color:#111;background:#fff}main{max-width:36rem;margin:0 auto;padding:0 1rem 2rem}` +
 	`.v{margin:0 -1rem 1rem;padding:1.1rem 1rem;color:#fff;font-size:1.9rem;font-weight:800;text-align:center;letter-spacing:.02em}` +
 	`.v small{display:block;font-size:1rem;font-weight:500}.genuine{background:#0a6b2d}.expired,.not_activated{background:#8a5a00}` +
-	`.revoked,.deactivated,.suspected_copy{background:#a4161a}.unknown{background:#333}img{max-width:100%;height:auto;border-radius:4px}` +
+	`.revoked,.deactivated,.suspected_copy,.recalled{background:#a4161a}.unknown{background:#333}img{max-width:100%;height:auto;border-radius:4px}` +
 	`dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem}dt{color:#555}dd{margin:0;font-weight:600}.st{color:#b4141e;font-size:1.4rem}` +
 	`form{margin:1rem 0;padding:.75rem;border:1px solid #ccc;border-radius:6px}input,textarea,button{font:inherit;width:100%;box-sizing:border-box;margin:.2rem 0 .6rem;padding:.5rem}` +
 	`button{background:#0b4ea2;color:#fff;border:0;border-radius:4px}.muted{color:#555;font-size:.9rem}.err{color:#a4161a}a{color:#0b4ea2}` +
