@@ -91,6 +91,17 @@ func (s *Service) Dashboard(ctx context.Context, p *account.Principal, lang stri
 	return d, nil
 }
 
+// Key identifies the records and scope a dashboard was computed from:
+// two dashboards with the same non-empty key show the same figures, apart
+// from the parts read on every request (targets, stamps, market). It is
+// "" when the dashboard was not computed from cached facts.
+func (d *Dashboard) Key() string {
+	if d.factsKey == "" {
+		return ""
+	}
+	return fmt.Sprint(d.factsKey, "|", d.Scope.All, d.Scope.Communes)
+}
+
 func (s *Service) dashboardOf(fs *Facts, lang string) *Dashboard {
 	d := &Dashboard{Scope: fs.Scope, Today: fs.Today, Registered: len(fs.Products)}
 	d.Cumulative = fs.Count(Cumulative, fs.Today, nil)

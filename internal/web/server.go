@@ -22,6 +22,7 @@ import (
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/i18n"
+	"ocop/internal/mail"
 	"ocop/internal/market"
 	"ocop/internal/metrics"
 	"ocop/internal/registry"
@@ -68,18 +69,22 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// SearchRate is the searches a client may make per minute (0: no limit).
 	SearchRate int
+	// Mailer sends password-reset links (nil: none are sent).
+	Mailer mail.Mailer
 }
 
 // Server is the HTTP handler tree with its dependencies.
 type Server struct {
 	Deps
-	pages    map[string]*template.Template
-	static   *staticFiles
-	api      *api.API
-	limiter  *limiters
-	requests *metrics.CounterVec
-	latency  *metrics.HistogramVec
-	handler  http.Handler
+	pages   map[string]*template.Template
+	static  *staticFiles
+	api     *api.API
+	limiter *limiters
+	// statsRendered keeps the rendered tables and charts of dashboards.
+	statsRendered statsRenderCache
+	requests      *metrics.CounterVec
+	latency       *metrics.HistogramVec
+	handler       http.Handler
 }
 
 // New builds the server and parses every template (a template that does

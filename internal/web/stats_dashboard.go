@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"ocop/internal/account"
 	"ocop/internal/stats"
@@ -21,6 +24,8 @@ type statsDashboardPage struct {
 	District bool
 	Tables   map[string]stats.Table
 	Charts   map[string]template.HTML
+	// TableHTML holds the tables rendered (see statsTablesHTML).
+	TableHTML map[string]template.HTML
 	// Communes names the officer's communes ("" for the province).
 	Communes []string
 	// Without names the scope's communes without a sale point.
@@ -37,11 +42,6 @@ type statsDashboardPage struct {
 type statsTableArg struct {
 	V *view
 	T stats.Table
-}
-
-// Table returns the argument of the stats_table template for a table.
-func (p statsDashboardPage) Table(v *view, name string) statsTableArg {
-	return statsTableArg{V: v, T: p.Tables[name]}
 }
 
 // statsProgressArg is what the stats_progress template receives.
@@ -70,7 +70,23 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t := func(key string, args ...any) string { return s.Catalog.T(lang, key, args...) }
-	pg := statsDashboardPage{D: d, District: r.URL.Query().Get("view") == "district", Tables: stats.Tables(d, t), Charts: map[string]template.HTML{}}
+	pg := statsDashboardPage{D: d, District: r.URL.Query().Get("view") == "district"}
+	key := ""
+	if k := d.Key(); k != "" {
+		key = fmt.Sprint(k, "|", lang, "|", pg.District)
+	}
+	if c, ok := s.statsRendered.get(key); ok {
+		pg.Tables, pg.Charts, pg.TableHTML = c.tables, c.charts, c.html
+	} else {
+		pg.Tables, pg.Charts = stats.Tables(d, t), map[string]template.HTML{}
+		s.statsCharts(&pg, t)
+		html, err := s.statsTablesHTML(r, pg.Tables)
+		if err != nil {
+			return err
+		}
+		pg.TableHTML = html
+		s.statsRendered.put(key, statsRender{tables: pg.Tables, charts: pg.Charts, html: html})
+	}
 	for _, c := range d.Scope.Communes {
 		pg.Communes = append(pg.Communes, s.wardName(c))
 	}
@@ -86,8 +102,62 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) error {
 	for m := 1; m <= 12; m++ {
 		pg.Months = append(pg.Months, m)
 	}
-	s.statsCharts(&pg, t)
 	return s.page(w, r, "stats_dashboard", "stats.page_dashboard", pg)
+}
+
+// statsTablesHTML renders the dashboard's tables (the stats_table
+// template), once per set of figures: a province dashboard has thousands
+// of escaped cells and links, most of the page's cost.
+func (s *Server) statsTablesHTML(r *http.Request, tables map[string]stats.Table) (map[string]template.HTML, error) {
+	v := s.newView(r, "stats.page_dashboard", nil)
+	out := make(map[string]template.HTML, len(tables))
+	var buf bytes.Buffer
+	for name, tb := range tables {
+		buf.Reset()
+		if err := s.pages["stats_dashboard"].ExecuteTemplate(&buf, "stats_table", statsTableArg{V: v, T: tb}); err != nil {
+			return nil, fmt.Errorf("render table %s: %w", name, err)
+		}
+		out[name] = template.HTML(buf.String())
+	}
+	return out, nil
+}
+
+// statsRender is the rendered part of a dashboard that depends only on its
+// figures, language and view.
+type statsRender struct {
+	tables map[string]stats.Table
+	charts map[string]template.HTML
+	html   map[string]template.HTML
+}
+
+// statsRenderCache keeps rendered dashboards by stats.Dashboard.Key,
+// language and view (a handful: the province and each officer's
+// communes, in two languages); a new set of figures empties it.
+type statsRenderCache struct {
+	mu sync.Mutex
+	m  map[string]statsRender
+}
+
+func (c *statsRenderCache) get(key string) (statsRender, bool) {
+	if key == "" {
+		return statsRender{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[key]
+	return r, ok
+}
+
+func (c *statsRenderCache) put(key string, r statsRender) {
+	if key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 64 {
+		c.m = map[string]statsRender{}
+	}
+	c.m[key] = r
 }
 
 func (s *Server) wardName(code string) string {
