@@ -492,7 +492,7 @@ func (s *Service) setPassword(ctx context.Context, p *Principal, id int64, pw st
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0,
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL,
 			updated_at = ?, version = version + 1 WHERE id = ?`, hash, mustChange, s.now(), id)
 		if err != nil {
 			return err

@@ -11,9 +11,9 @@ import (
 	"ocop/internal/db"
 )
 
-// MaxFailedLogins is how many wrong passwords in a row lock an account
-// until an administrator resets its password.
-const MaxFailedLogins = 20
+// MaxFailedLogins is how many wrong passwords in a row lock an account (for
+// LockBase, growing with each further lock: see LockAfter).
+const MaxFailedLogins = LockAfter
 
 // Session is a signed-in browser session. Token goes into the cookie; the
 // database keeps only its hash.
@@ -30,8 +30,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	var id int64
 	var hash, status string
 	var failed int
-	err := s.db.QueryRowContext(ctx, "SELECT id, password_hash, status, failed_logins FROM users WHERE username = ?", username).
-		Scan(&id, &hash, &status, &failed)
+	var lockedUntil sql.NullTime
+	err := s.db.QueryRowContext(ctx, "SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE username = ?", username).
+		Scan(&id, &hash, &status, &failed, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		CheckPassword(dummyHash(), password)
 		return Session{}, nil, apperr.New(apperr.Unauthenticated, "err.login_failed")
@@ -39,23 +40,42 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if err != nil {
 		return Session{}, nil, err
 	}
+	now := s.now()
+	if lockedUntil.Valid && now.Before(lockedUntil.Time) {
+		// Locked: the password is not even checked (no guessing goes on
+		// behind the lock), but the answer takes as long as if it were.
+		CheckPassword(dummyHash(), password)
+		return Session{}, nil, apperr.New(apperr.Forbidden, "recovery.err_locked", max(int(lockedUntil.Time.Sub(now).Round(time.Minute)/time.Minute), 1))
+	}
 	if !CheckPassword(hash, password) {
 		_ = s.db.InTx(ctx, func(tx *db.Tx) error {
 			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", id); err != nil {
 				return err
 			}
-			return Audit(ctx, tx, &Principal{UserID: id, Username: username, IP: ip}, "user.login_failed", "user", id, "", nil, nil)
+			if err := Audit(ctx, tx, &Principal{UserID: id, Username: username, IP: ip}, "user.login_failed", "user", id, "", nil, nil); err != nil {
+				return err
+			}
+			// The count after this failure, as the database has it (another
+			// failure may have come in meanwhile).
+			if err := tx.QueryRowContext(ctx, "SELECT failed_logins FROM users WHERE id = ?", id).Scan(&failed); err != nil {
+				return err
+			}
+			if d := lockFor(failed); d > 0 {
+				until := now.Add(d)
+				if _, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = ? WHERE id = ?", until, id); err != nil {
+					return err
+				}
+				return Audit(ctx, tx, &Principal{UserID: id, Username: username, IP: ip}, "user.locked", "user", id, "", nil,
+					map[string]any{"failed_logins": failed, "locked_until": until})
+			}
+			return nil
 		})
 		return Session{}, nil, apperr.New(apperr.Unauthenticated, "err.login_failed")
 	}
 	if status != "active" {
 		return Session{}, nil, apperr.New(apperr.Forbidden, "err.account_disabled")
 	}
-	if failed >= MaxFailedLogins {
-		return Session{}, nil, apperr.New(apperr.Forbidden, "err.account_locked")
-	}
 	sess := Session{Token: randomToken(32), CSRF: randomToken(24)}
-	now := s.now()
 	sess.ExpiresAt = now.Add(s.opt.SessionTTL)
 	if len(userAgent) > 300 {
 		userAgent = userAgent[:300]
@@ -65,7 +85,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(sess.Token), id, sess.CSRF, now, sess.ExpiresAt, now, ip, userAgent); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ?, failed_logins = 0 WHERE id = ?", now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", now, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < ?", now); err != nil {

@@ -152,7 +152,7 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	}
 	a.Web, err = web.New(web.Deps{
 		DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Catalog: cat, Log: log, Metrics: a.Metrics,
-		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, Trace: a.Trace, Market: a.Market, Trade: a.Trade, TrustedProxies: proxies, SearchRate: cfg.SearchRate,
+		Stamps: a.Stamps, Catalogue: a.Catalogue, Stats: a.Stats, Trace: a.Trace, Market: a.Market, Trade: a.Trade, TrustedProxies: proxies, SearchRate: cfg.SearchRate, Mailer: a.Mailer,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, MaxUpload: int64(cfg.MaxUploadMB) << 20, TileURL: cfg.TileURL, Now: opt.Now,
 	})
 	if err != nil {
@@ -179,10 +179,10 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           a.Web,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: a.Config.ReadHeaderTimeout,
+		ReadTimeout:       a.Config.ReadTimeout,
+		WriteTimeout:      a.Config.WriteTimeout,
+		IdleTimeout:       a.Config.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}

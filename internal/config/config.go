@@ -40,6 +40,15 @@ type Config struct {
 	// SearchRate is the searches a client may make per minute (0: no limit)
 	// (OCOP_SEARCH_RATE, --search-rate).
 	SearchRate int
+	// HTTP server timeouts against slow clients: the time allowed to read
+	// a request's headers (OCOP_READ_HEADER_TIMEOUT, --read-header-timeout),
+	// the whole request (OCOP_READ_TIMEOUT, --read-timeout), to write the
+	// response (OCOP_WRITE_TIMEOUT, --write-timeout), and how long an idle
+	// keep-alive connection stays open (OCOP_IDLE_TIMEOUT, --idle-timeout).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
 	// SMTP server for e-mail notices; no host means e-mail is only logged.
 	SMTPHost     string // OCOP_SMTP_HOST, --smtp-host
 	SMTPPort     int    // OCOP_SMTP_PORT, --smtp-port (587: STARTTLS when offered; 465: implicit TLS)
@@ -65,6 +74,11 @@ func Defaults() Config {
 		StampQuota:    2000,
 		StampMaxScans: 20,
 		SearchRate:    120,
+
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
 	}
 }
 
@@ -94,6 +108,10 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.Var(intValue{p: &c.StampMaxScans}, "stamp-max-scans", "scans of one stamp before it is suspected of being copied (OCOP_STAMP_MAX_SCANS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("OCOP_TRUSTED_PROXIES", c.TrustedProxies), "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1/32,10.0.0.0/8 (OCOP_TRUSTED_PROXIES)")
 	fs.Var(intValue{p: &c.SearchRate}, "search-rate", "searches per minute per client; 0 for no limit (OCOP_SEARCH_RATE)")
+	fs.Var(durValue{p: &c.ReadHeaderTimeout}, "read-header-timeout", "time allowed to read a request's headers (OCOP_READ_HEADER_TIMEOUT)")
+	fs.Var(durValue{p: &c.ReadTimeout}, "read-timeout", "time allowed to read a whole request, body included (OCOP_READ_TIMEOUT)")
+	fs.Var(durValue{p: &c.WriteTimeout}, "write-timeout", "time allowed to write a response (OCOP_WRITE_TIMEOUT)")
+	fs.Var(durValue{p: &c.IdleTimeout}, "idle-timeout", "how long an idle keep-alive connection stays open (OCOP_IDLE_TIMEOUT)")
 	fs.StringVar(&c.SMTPHost, "smtp-host", env("OCOP_SMTP_HOST", c.SMTPHost), "SMTP server for e-mail notices; unset: e-mail is only logged (OCOP_SMTP_HOST)")
 	fs.Var(intValue{p: &c.SMTPPort}, "smtp-port", "SMTP port: 587 (STARTTLS) or 465 (TLS) (OCOP_SMTP_PORT)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("OCOP_SMTP_USER", c.SMTPUser), "SMTP user name; the password comes from OCOP_SMTP_PASSWORD (OCOP_SMTP_USER)")
@@ -185,6 +203,10 @@ func ApplyEnv(fs *flag.FlagSet, c *Config, getenv func(string) string) error {
 	apply("stamp-quota", "OCOP_STAMP_QUOTA", intValue{p: &c.StampQuota})
 	apply("stamp-max-scans", "OCOP_STAMP_MAX_SCANS", intValue{p: &c.StampMaxScans})
 	apply("search-rate", "OCOP_SEARCH_RATE", intValue{p: &c.SearchRate})
+	apply("read-header-timeout", "OCOP_READ_HEADER_TIMEOUT", durValue{p: &c.ReadHeaderTimeout})
+	apply("read-timeout", "OCOP_READ_TIMEOUT", durValue{p: &c.ReadTimeout})
+	apply("write-timeout", "OCOP_WRITE_TIMEOUT", durValue{p: &c.WriteTimeout})
+	apply("idle-timeout", "OCOP_IDLE_TIMEOUT", durValue{p: &c.IdleTimeout})
 	if strings.HasPrefix(c.BaseURL, "https://") && !set["secure-cookies"] && getenv("OCOP_SECURE_COOKIES") == "" {
 		c.SecureCookies = true
 	}
@@ -253,8 +275,27 @@ func (c *Config) Validate() error {
 	if c.SearchRate < 0 || c.SearchRate > 100_000 {
 		errs = append(errs, fmt.Errorf("search-rate %d: want 0 (no limit) to 100000 searches per minute", c.SearchRate))
 	}
+	errs = append(errs, c.validateTimeouts()...)
 	errs = append(errs, c.validateSMTP()...)
 	return errors.Join(errs...)
+}
+
+// validateTimeouts checks the HTTP server timeouts: each between 100ms and
+// 1h, and the headers' budget within the whole request's.
+func (c *Config) validateTimeouts() []error {
+	var errs []error
+	for _, t := range []struct {
+		name string
+		d    time.Duration
+	}{{"read-header-timeout", c.ReadHeaderTimeout}, {"read-timeout", c.ReadTimeout}, {"write-timeout", c.WriteTimeout}, {"idle-timeout", c.IdleTimeout}} {
+		if t.d < 100*time.Millisecond || t.d > time.Hour {
+			errs = append(errs, fmt.Errorf("%s %s: want between 100ms and 1h, e.g. 10s", t.name, t.d))
+		}
+	}
+	if len(errs) == 0 && c.ReadHeaderTimeout > c.ReadTimeout {
+		errs = append(errs, fmt.Errorf("read-header-timeout %s: want at most read-timeout (%s)", c.ReadHeaderTimeout, c.ReadTimeout))
+	}
+	return errs
 }
 
 // validateSMTP checks the e-mail settings: all or nothing, so that a typo

@@ -67,6 +67,10 @@ func TestValidationExplains(t *testing.T) {
 		{[]string{"--tile-url", "https://x/tiles"}, nil, "{z}, {x} and {y}"},
 		{[]string{"--trusted-proxies", "10.0.0.0/8, nginx"}, nil, "trusted-proxies \"nginx\""},
 		{nil, map[string]string{"OCOP_SEARCH_RATE": "-1"}, "search-rate -1"},
+		{nil, map[string]string{"OCOP_READ_TIMEOUT": "soon"}, "OCOP_READ_TIMEOUT: want a duration"},
+		{[]string{"--read-header-timeout", "1ms"}, nil, "read-header-timeout 1ms: want between 100ms and 1h"},
+		{[]string{"--idle-timeout", "2h"}, nil, "idle-timeout 2h0m0s: want between"},
+		{[]string{"--read-header-timeout", "30s", "--read-timeout", "20s"}, nil, "at most read-timeout"},
 	} {
 		_, err := parse(t, tt.args, tt.env)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -187,7 +187,7 @@ func (s *Server) dossierFail(w http.ResponseWriter, r *http.Request, p *account.
 	if e.Key == "err.invalid_input" && len(e.Fields) == 1 {
 		v.Error = s.Catalog.T(v.Lang, e.Fields[0].Key, e.Fields[0].Args...)
 	}
-	return s.render(w, apperr.Status(e.Code), "dossier_show", v)
+	return s.render(w, statusOf(e), "dossier_show", v)
 }
 
 // formVersion reads the version a form was rendered with. A form without

@@ -36,7 +36,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		code := apperr.CodeOf(err)
 		if code == apperr.Unauthenticated || code == apperr.Forbidden {
 			e := apperr.As(err)
-			return s.formError(w, r, "login", "page.login", nil, &apperr.Error{Code: apperr.Invalid, Key: e.Key})
+			return s.formError(w, r, "login", "page.login", nil, &apperr.Error{Code: apperr.Invalid, Key: e.Key, Args: e.Args})
 		}
 		return err
 	}

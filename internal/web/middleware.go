@@ -195,6 +195,11 @@ func (s *Server) session(next http.Handler) http.Handler {
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxUpload+1<<20)
 			if !s.validCSRF(r, token) {
+				if bodyTooLarge(r) {
+					// The token was past the limit: the body is at fault.
+					s.fail(w, r, apperr.New(apperr.Invalid, "err.body_too_large"))
+					return
+				}
 				s.fail(w, r, apperr.New(apperr.Forbidden, "err.csrf"))
 				return
 			}

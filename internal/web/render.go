@@ -242,7 +242,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name, titleKe
 		}
 	}
 	v.Error = s.Catalog.T(v.Lang, e.Key, e.Args...)
-	return s.render(w, apperr.Status(e.Code), name, v)
+	return s.render(w, statusOf(e), name, v)
 }
 
 // redirect sends the browser to url after a successful POST, with a flash
@@ -279,6 +279,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		err, code = apperr.New(apperr.Invalid, "err.body_too_large"), apperr.Invalid
 	}
 	status := apperr.Status(code)
+	if e := apperr.As(err); e != nil && code == apperr.Invalid {
+		status = statusOf(e)
+	}
 	key := "err.internal"
 	var args []any
 	if e := apperr.As(err); e != nil && code != apperr.Internal {

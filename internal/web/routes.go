@@ -180,6 +180,7 @@ func (s *Server) routes() http.Handler {
 	s.traceRoutes(mux)
 	s.marketRoutes(mux)
 	s.tradeRoutes(mux)
+	s.recoveryRoutes(mux)
 
 	mux.Handle("/", h(s.notFound))
 
