@@ -113,6 +113,9 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
+	if raceEnabled {
+		t.Skip("ten times slower under -race; .ci/run runs it without")
+	}
 	dbs := map[string]string{"sqlite": filepath.Join(t.TempDir(), "crash.db")}
 	if u := os.Getenv("OCOP_TEST_POSTGRES_URL"); u != "" {
 		dbs["postgres"] = freshPostgres(t, u)
