@@ -16,7 +16,7 @@ func catalogueOperations() []operation {
 				"ranked by relevance then by the current valid star. Facets are counted with the other filters applied. Unknown or malformed " +
 				"filters are refused (422); pages beyond the last are empty.",
 			params: []string{"catalogue_q", "catalogue_group", "catalogue_stars", "catalogue_commune", "catalogue_district", "catalogue_village",
-				"catalogue_sort", "catalogue_page", "catalogue_lang"},
+				"catalogue_soldat", "catalogue_online", "catalogue_standard", "catalogue_sort", "catalogue_page", "catalogue_lang"},
 			status: 200, result: "CatalogueResult", errs: []string{"Invalid"}},
 	}
 }
@@ -33,7 +33,7 @@ func catalogueNotes() map[string]note {
 		"CatalogueItem.potential5":    {desc: "A 4★ product the province proposed for 5★."},
 		"CatalogueItem.image":         {desc: "Media hash of the first photo; resized copies are at /media/{image}/w/{160|320|640|1024}."},
 		"CatalogueFacet":              {desc: "A filter with the number of products each value would give."},
-		"CatalogueFacet.key":          {enum: []string{"group", "stars", "commune", "district", "village"}, desc: "The query parameter of the filter."},
+		"CatalogueFacet.key":          {enum: []string{"group", "stars", "commune", "district", "village", "soldat", "online", "standard"}, desc: "The query parameter of the filter."},
 		"CatalogueFacetValue.value":   {desc: "The parameter's value (a classification code, p5/3/4/5, a commune or district code, a village id)."},
 		"CatalogueFacetValue.label":   {desc: "The value's name in the requested language (absent for stars)."},
 		"CatalogueCorrection.from":    {desc: "The folded word as typed."},

@@ -26,20 +26,23 @@ func (s *Service) facets(ctx context.Context, q Query, pl plan, lang string) ([]
 	exprs := map[string]string{"group": "p.category_code", "stars": starExpr, "commune": "pr.commune_code",
 		"district": "COALESCE(pr.legacy_district_code, '')", "village": "CAST(COALESCE(p.craft_village_id, 0) AS TEXT)"}
 	counts := map[string]map[string]int{}
-	for _, k := range facetKeys {
+	for _, k := range sqlFacetKeys {
 		m, err := s.counts(ctx, pl, k, exprs[k])
 		if err != nil {
 			return nil, err
 		}
 		counts[k] = m
 	}
+	if err := s.marketCounts(ctx, pl, counts); err != nil {
+		return nil, err
+	}
 	return s.facetsFrom(ctx, q, lang, counts)
 }
 
 // facetsFrom builds the facets from their counts by value. The "sold at"
-// and "available online" facets appear once sale points exist (the market
-// feature): the registry has no such data yet, so they are not shown
-// rather than shown empty; the page keeps a labelled slot for them.
+// and "available online" facets (market, facets_market.go) are shown
+// when some product has such data; otherwise they are left out rather
+// than shown empty.
 func (s *Service) facetsFrom(ctx context.Context, q Query, lang string, counts map[string]map[string]int) ([]Facet, error) {
 	out := []Facet{s.groupFacet(q, lang, counts["group"]), s.starFacet(q, counts["stars"]),
 		s.communeFacet(q, lang, counts["commune"]), s.districtFacet(q, lang, counts["district"])}
@@ -47,7 +50,12 @@ func (s *Service) facetsFrom(ctx context.Context, q Query, lang string, counts m
 	if err != nil {
 		return nil, err
 	}
-	return append(out, v), nil
+	out = append(out, v)
+	sold, err := s.soldAtFacet(ctx, q, counts["soldat"])
+	if err != nil {
+		return nil, err
+	}
+	return append(out, sold, s.onlineFacet(q, counts["online"]), s.standardFacet(q, counts["standard"])), nil
 }
 
 // counts runs "SELECT expr, COUNT(*) … GROUP BY expr" with every filter

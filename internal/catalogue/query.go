@@ -47,6 +47,9 @@ type Query struct {
 	Commune  string // current commune/ward code
 	District string // pre-2025 district code
 	Village  int64  // craft village id
+	SoldAt   int64  // sale point id: products on its shelf (market)
+	Online   bool   // products with a marketplace storefront (market)
+	Standard string // certification kind valid today, e.g. "haccp" (market)
 	Sort     string // one of the Sort constants, or "" for the default
 	Page     int    // from 1
 }
@@ -125,6 +128,28 @@ func ParseQuery(v url.Values, known Known) (Query, []string) {
 			note(NoteUnknownFilter)
 		}
 	}
+	if s := strings.TrimSpace(v.Get("soldat")); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && id > 0 {
+			q.SoldAt = id
+		} else {
+			note(NoteUnknownFilter)
+		}
+	}
+	switch s := strings.TrimSpace(v.Get("online")); s {
+	case "":
+	case "1", "true", "yes":
+		q.Online = true
+	default:
+		note(NoteUnknownFilter)
+	}
+	if s := strings.ToLower(strings.TrimSpace(v.Get("standard"))); s != "" {
+		if len(s) <= 30 && validStandard(s) {
+			q.Standard = s
+		} else {
+			note(NoteUnknownFilter)
+		}
+	}
 	switch s := v.Get("sort"); s {
 	case "", SortRelevance, SortStars, SortName, SortNewest:
 		q.Sort = s
@@ -169,6 +194,15 @@ func (q Query) Values() url.Values {
 	if q.Village != 0 {
 		v.Set("village", strconv.FormatInt(q.Village, 10))
 	}
+	if q.SoldAt != 0 {
+		v.Set("soldat", strconv.FormatInt(q.SoldAt, 10))
+	}
+	if q.Online {
+		v.Set("online", "1")
+	}
+	if q.Standard != "" {
+		v.Set("standard", q.Standard)
+	}
 	if q.Sort != "" {
 		v.Set("sort", q.Sort)
 	}
@@ -188,7 +222,7 @@ func (q Query) URL(path string) string {
 
 // Filtered reports whether any facet filter is set.
 func (q Query) Filtered() bool {
-	return q.Group != "" || q.Stars != "" || q.Commune != "" || q.District != "" || q.Village != 0
+	return q.Group != "" || q.Stars != "" || q.Commune != "" || q.District != "" || q.Village != 0 || q.SoldAt != 0 || q.Online || q.Standard != ""
 }
 
 // With returns q with one parameter changed (value "" clears it) and the
@@ -206,6 +240,12 @@ func (q Query) With(key, value string) Query {
 		q.District = value
 	case "village":
 		q.Village, _ = strconv.ParseInt(value, 10, 64)
+	case "soldat":
+		q.SoldAt, _ = strconv.ParseInt(value, 10, 64)
+	case "online":
+		q.Online = value != ""
+	case "standard":
+		q.Standard = value
 	case "sort":
 		q.Sort = value
 	case "q":

@@ -259,6 +259,17 @@ func (s *Service) plan(q Query, t terms) plan {
 	if q.Village != 0 {
 		pl.facet["village"] = sqlPart{"p.craft_village_id = ?", []any{q.Village}}
 	}
+	if q.SoldAt != 0 {
+		pl.facet["soldat"] = sqlPart{"p.id IN (SELECT spp.product_id" + stockedFrom + " AND spp.sale_point_id = ?)", []any{q.SoldAt}}
+	}
+	if q.Online {
+		pl.facet["online"] = sqlPart{"p.id IN (SELECT sf.product_id FROM storefronts sf)", nil}
+	}
+	if q.Standard != "" {
+		day := s.today()
+		pl.facet["standard"] = sqlPart{"EXISTS (SELECT 1 FROM certifications c WHERE c.kind = ? AND " + certValid +
+			" AND (c.product_id = p.id OR (c.product_id IS NULL AND c.producer_id = p.producer_id)))", []any{q.Standard, day, day}}
+	}
 	return pl
 }
 
@@ -306,18 +317,22 @@ func (s *Service) Search(ctx context.Context, q Query, lang string) (Result, err
 	if err != nil {
 		return Result{Query: q, Page: max(q.Page, 1), PerPage: PerPage}, err
 	}
-	key := fmt.Sprintf("%s|%s|%s|%#v", starsFP, regFP, lang, q)
+	mFP, err := s.marketFP(ctx)
+	if err != nil {
+		return Result{Query: q, Page: max(q.Page, 1), PerPage: PerPage}, err
+	}
+	key := fmt.Sprintf("%s|%s|%s|%s|%#v", starsFP, regFP, mFP, lang, q)
 	if res, ok := s.cache.get(key); ok {
 		return res, nil
 	}
-	res, err := s.search(ctx, q, lang, starsFP, regFP)
+	res, err := s.search(ctx, q, lang, starsFP, regFP, mFP)
 	if err == nil && !s.NoCache {
 		s.cache.put(key, res)
 	}
 	return res, err
 }
 
-func (s *Service) search(ctx context.Context, q Query, lang, starsFP, regFP string) (Result, error) {
+func (s *Service) search(ctx context.Context, q Query, lang, starsFP, regFP, marketFP string) (Result, error) {
 	res := Result{Query: q, Page: max(q.Page, 1), PerPage: PerPage}
 	t, fixes, err := s.resolve(ctx, q.Text, regFP)
 	if err != nil {
@@ -329,7 +344,7 @@ func (s *Service) search(ctx context.Context, q Query, lang, starsFP, regFP stri
 		return res, nil
 	}
 	if len(t) > 0 {
-		res, err := s.searchText(ctx, q, t, lang, starsFP+"|"+regFP)
+		res, err := s.searchText(ctx, q, t, lang, starsFP+"|"+regFP+"|"+marketFP)
 		res.Corrections = fixes
 		return res, err
 	}

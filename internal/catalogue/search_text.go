@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,12 @@ type hit struct {
 	// cat, com and dist number category, commune and district in the
 	// snapshot's names, so that facets are counted in slices.
 	cat, com, dist int32
+	// points are the operating sale points that stock the product, online
+	// whether it has a marketplace storefront (market, issue 7).
+	points []int64
+	online bool
+	// standards are the kinds of certification valid today (market).
+	standards []string
 }
 
 // ranked is a match with its relevance tier (0: the key starts with the
@@ -58,11 +65,23 @@ func (h *hit) pass(q Query, facet string) bool {
 		return q.District == "" || h.district == q.District
 	case "village":
 		return q.Village == 0 || h.village == q.Village
+	case "soldat":
+		return q.SoldAt == 0 || slices.Contains(h.points, q.SoldAt)
+	case "online":
+		return !q.Online || h.online
+	case "standard":
+		return q.Standard == "" || slices.Contains(h.standards, q.Standard)
 	}
 	return true
 }
 
-var facetKeys = []string{"group", "stars", "commune", "district", "village"}
+// facetKeys are the facets counted for text searches; sqlFacetKeys those
+// counted by one GROUP BY each (the market's two are many-to-many or
+// existence counts, see marketCounts).
+var (
+	facetKeys    = []string{"group", "stars", "commune", "district", "village", "soldat", "online", "standard"}
+	sqlFacetKeys = []string{"group", "stars", "commune", "district", "village"}
+)
 
 // searchText answers a query with search text: the snapshot's inverted
 // index (in memory, built with the snapshot) gives the matching products
@@ -97,6 +116,9 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 		nCommune  = make([]int, len(snap.names))
 		nDistrict = make([]int, len(snap.names))
 		nVillage  = map[int64]int{}
+		nSoldAt   = map[int64]int{}
+		nOnline   int
+		nStandard = map[string]int{}
 	)
 	var matched []*ranked
 	for i := range hits {
@@ -131,6 +153,19 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 		if all || failed == "village" {
 			nVillage[h.village]++
 		}
+		if all || failed == "soldat" {
+			for _, p := range h.points {
+				nSoldAt[p]++
+			}
+		}
+		if (all || failed == "online") && h.online {
+			nOnline++
+		}
+		if all || failed == "standard" {
+			for _, k := range h.standards {
+				nStandard[k]++
+			}
+		}
 		if all {
 			matched = append(matched, h)
 		}
@@ -155,6 +190,14 @@ func (s *Service) searchText(ctx context.Context, q Query, t terms, lang, fp str
 	for id, n := range nVillage {
 		counts["village"][strconv.FormatInt(id, 10)] = n
 	}
+	counts["soldat"], counts["online"] = map[string]int{}, map[string]int{}
+	for id, n := range nSoldAt {
+		counts["soldat"][strconv.FormatInt(id, 10)] = n
+	}
+	if nOnline > 0 {
+		counts["online"]["1"] = nOnline
+	}
+	counts["standard"] = nStandard
 	res.Total = len(matched)
 	matched = topHits(matched, q, res.Page*res.PerPage)
 	if res.Total > 0 && res.Page <= res.Pages() {
@@ -383,6 +426,9 @@ func (s *Service) snapshot(ctx context.Context, fp string) (*snapshot, error) {
 		nsn.list = append(nsn.list, h)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.snapshotMarket(ctx, nsn); err != nil {
 		return nil, err
 	}
 	nsn.index()

@@ -128,6 +128,9 @@ func Load(ctx context.Context, d *db.DB, ref *bootstrap.Reference, accounts *acc
 		if err := w.traceDemo(); err != nil {
 			return err
 		}
+		if err := w.market(); err != nil {
+			return err
+		}
 		return w.audit(opt.Seed, res, pl)
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ type View struct {
 	ProductCode        string `json:"product_code"`
 	ProductName        string `json:"product_name"`
 	ProductNameEn      string `json:"product_name_en,omitempty"`
+	Brand              string `json:"brand,omitempty"`
 	GTIN               string `json:"gtin,omitempty"`
 	Photo              string `json:"photo,omitempty"` // media hash
 	Star               int    `json:"star"`
@@ -204,7 +205,7 @@ func (s *Service) view(ctx context.Context, productID int64, now time.Time) (Vie
 		}
 	}
 	var v View
-	err := s.DB.QueryRowContext(ctx, `SELECT p.id, p.code, p.name, p.name_en, COALESCE(p.gtin, ''),
+	err := s.DB.QueryRowContext(ctx, `SELECT p.id, p.code, p.name, p.name_en, p.brand, COALESCE(p.gtin, ''),
 		COALESCE((SELECT media_hash FROM product_images i WHERE i.product_id = p.id ORDER BY position LIMIT 1), ''),
 		pr.name, pr.commune_code, COALESCE(w.name, ''), COALESCE(od.name, ''), COALESCE(v.name, '')
 		FROM products p JOIN producers pr ON pr.id = p.producer_id
@@ -212,7 +213,7 @@ func (s *Service) view(ctx context.Context, productID int64, now time.Time) (Vie
 		LEFT JOIN old_districts od ON od.code = pr.legacy_district_code
 		LEFT JOIN craft_villages v ON v.id = p.craft_village_id
 		WHERE p.id = ?`, productID).
-		Scan(&v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductNameEn, &v.GTIN, &v.Photo, &v.ProducerName, &v.CommuneCode,
+		Scan(&v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductNameEn, &v.Brand, &v.GTIN, &v.Photo, &v.ProducerName, &v.CommuneCode,
 			&v.CommuneName, &v.LegacyDistrictName, &v.CraftVillage)
 	if err != nil {
 		return v, err

@@ -532,6 +532,10 @@ type EventForm struct {
 	Inputs   []int64 `json:"inputs"` // input lots of a processing step
 	Place    string  `json:"place"`  // where (a sale point's name for receiving)
 	Quantity float64 `json:"quantity"`
+	// SalePointID is the market module's sale point that received the
+	// lot (receiving only; 0 when the place is free text). The caller
+	// checks that the point operates and gives its name in Place.
+	SalePointID int64 `json:"sale_point_id,omitempty"`
 }
 
 // AddEvent records one event of a lot from the simple form, through the
@@ -593,6 +597,9 @@ func (s *Service) AddEvent(ctx context.Context, p *account.Principal, lotID int6
 	case StepReceiving:
 		e.Type, e.Action, e.BizStep, e.Disposition, e.QuantityList = ObjectEvent, "OBSERVE", "receiving", "sellable_accessible", qty
 		e.BizLocation = &Place{ID: PlaceURI(f.Place)}
+		if f.SalePointID > 0 {
+			e.BizLocation = &Place{ID: SalePointURI(f.SalePointID)}
+		}
 	}
 	if f.Place != "" {
 		b, _ := json.Marshal(f.Place)
@@ -616,6 +623,25 @@ func (s *Service) AddEvent(ctx context.Context, p *account.Principal, lotID int6
 // point until the market module's records can be referenced).
 func PlaceURI(name string) string {
 	return "urn:ocop:place:" + url.PathEscape(strings.ToLower(strings.Join(strings.Fields(name), "-")))
+}
+
+// SalePointURI is the bizLocation of a sale point of the market module.
+func SalePointURI(id int64) string { return salePointPrefix + strconv.FormatInt(id, 10) }
+
+const salePointPrefix = "urn:ocop:salepoint:"
+
+// SalePointOf returns the sale point id of a bizLocation written by
+// SalePointURI, or 0.
+func SalePointOf(location string) int64 {
+	rest, ok := strings.CutPrefix(location, salePointPrefix)
+	if !ok {
+		return 0
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
 }
 
 // uom maps a lot unit to its UN/CEFACT Rec 20 code for EPCIS quantities.

@@ -119,6 +119,9 @@ type Journey struct {
 	RecallReason string     `json:"recall_reason,omitempty"`
 	Areas        []Area     `json:"areas,omitempty"`
 	Steps        []Step     `json:"steps"`
+	// Public is true when the lot's product and producer are both active:
+	// only then does the public journey page show it.
+	Public bool `json:"-"`
 }
 
 // StepKind names an event for people from its type and business step.
@@ -183,8 +186,8 @@ func (s *Service) loadJourney(ctx context.Context, lotID int64) (*Journey, error
 	j := &Journey{LotID: lotID, Steps: []Step{}}
 	var rec sql.NullTime
 	err := s.DB.QueryRowContext(ctx, `SELECT l.code, l.produced_on, l.expires_on, l.quantity, l.unit, l.standards, l.recalled_at, l.recall_reason,
-		p.id, p.name, pr.name FROM trace_lots l JOIN products p ON p.id = l.product_id JOIN producers pr ON pr.id = l.producer_id WHERE l.id = ?`, lotID).
-		Scan(&j.Code, &j.ProducedOn, &j.ExpiresOn, &j.Quantity, &j.Unit, &j.Standards, &rec, &j.RecallReason, &j.ProductID, &j.ProductName, &j.ProducerName)
+		p.id, p.name, pr.name, p.status = 'active' AND pr.status = 'active' FROM trace_lots l JOIN products p ON p.id = l.product_id JOIN producers pr ON pr.id = l.producer_id WHERE l.id = ?`, lotID).
+		Scan(&j.Code, &j.ProducedOn, &j.ExpiresOn, &j.Quantity, &j.Unit, &j.Standards, &rec, &j.RecallReason, &j.ProductID, &j.ProductName, &j.ProducerName, &j.Public)
 	if err != nil {
 		return nil, db.Scan(err, "trace.err_lot_not_found")
 	}

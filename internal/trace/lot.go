@@ -529,6 +529,9 @@ type Receiver struct {
 	Location string    `json:"location"`
 	Name     string    `json:"name"`
 	At       time.Time `json:"at"`
+	// SalePointID is the market module's sale point, when the location
+	// names one (urn:ocop:salepoint:{id}); 0 otherwise.
+	SalePointID int64 `json:"sale_point_id,omitempty"`
 }
 
 // Receivers lists the places that received the lot, from its receiving
@@ -552,6 +555,7 @@ func (s *Service) Receivers(ctx context.Context, p *account.Principal, lotID int
 			return nil, err
 		}
 		r.At = r.At.UTC()
+		r.SalePointID = SalePointOf(r.Location)
 		if k := r.Location + "\x00" + r.Name; !seen[k] {
 			seen[k] = true
 			out = append(out, r)

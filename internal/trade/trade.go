@@ -6,6 +6,7 @@ package trade
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"ocop/internal/account"
@@ -24,11 +25,35 @@ type Deps struct {
 	Stamps     *stamp.Service
 	Log        *slog.Logger
 	Now        func() time.Time
+	// Certifications, when set, gives each producer's verified
+	// certifications for the matching engine (market.Service's records);
+	// nil means only what producers declare in their offers is known.
+	Certifications CertificationSource
 }
 
 // Service is the trade service.
 type Service struct {
 	Deps
+	stars starCache
+	certs atomic.Pointer[CertificationSource]
+}
+
+// UseCertifications sets (or, with nil, removes) the source of verified
+// certifications the matching engine reads; safe while serving.
+func (s *Service) UseCertifications(src CertificationSource) {
+	if src == nil {
+		s.certs.Store(nil)
+		return
+	}
+	s.certs.Store(&src)
+}
+
+// certSource is the current source of verified certifications, or nil.
+func (s *Service) certSource() CertificationSource {
+	if p := s.certs.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // New returns the service.
@@ -39,5 +64,7 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Deps: d}
+	s := &Service{Deps: d}
+	s.UseCertifications(d.Certifications)
+	return s
 }

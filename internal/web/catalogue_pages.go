@@ -27,6 +27,7 @@ type productView struct {
 	Image       string // first photo's hash
 	LD          any    // schema.org JSON-LD (template.JS)
 	TileURL     string
+	Market      productMarket // where to buy, storefronts, certifications (market_public.go)
 }
 
 // catalogueProduct is the public page of a product: GET /products/{id}.
@@ -46,8 +47,13 @@ func (s *Server) catalogueProduct(w http.ResponseWriter, r *http.Request) error 
 	if len(pg.Product.Images) > 0 {
 		v.Image = pg.Product.Images[0].Hash
 	}
+	if v.Market, err = s.productMarketFor(r.Context(), r.URL.Query(), pg.Producer.ID, pg.Product.ID); err != nil {
+		return err
+	}
 	base := certBaseURL(s, r)
-	if v.LD, err = jsonLD(productLD(base, lang, v)); err != nil {
+	ld := productLD(base, lang, v)
+	certificationsLD(ld, v.Market.Certs)
+	if v.LD, err = jsonLD(ld); err != nil {
 		return err
 	}
 	return s.page(w, r, "catalogue_product", "catalogue.title_product", v)

@@ -62,6 +62,9 @@ func (s *Server) writeStampPage(b *strings.Builder, v *view, d stampVerifyPage) 
 			dd("stamp.certificate", e(p.CertificateNumber))
 			dd("stamp.valid", e(d.Day(p.IssuedOn))+" – "+e(d.Day(p.ValidUntil)))
 		}
+		if p.Brand != "" {
+			dd("trace.brand", e(p.Brand))
+		}
 		dd("stamp.producer", e(p.ProducerName))
 		commune := e(p.CommuneName)
 		if p.LegacyDistrictName != "" {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ocop/internal/apperr"
 	"ocop/internal/trace"
 )
 
@@ -88,6 +89,11 @@ func (s *Server) traceJourneyPage(w http.ResponseWriter, r *http.Request) error 
 	j, err := s.Trace.Journey(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if !j.Public {
+		// A draft or inactive product, or an inactive producer: answered
+		// exactly like an unknown lot.
+		return apperr.New(apperr.NotFound, "trace.err_lot_not_found")
 	}
 	v := s.newView(r, "trace.journey", nil)
 	m := s.Catalog[v.Lang]

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -84,6 +85,17 @@ func TestStatsDemo(t *testing.T) {
 			}
 			if want := count(t, "SELECT COUNT(*) FROM producers WHERE status = 'active'"); got["producers"] != want {
 				t.Errorf("active producers: got %d, want %d", got["producers"], want)
+			}
+			// Sale points (market module) and the Hanoi communes without
+			// one, counted from the records.
+			points := count(t, "SELECT COUNT(*) FROM sale_points WHERE status = 'active'")
+			without := count(t, `SELECT COUNT(*) FROM wards w WHERE w.province_code = '01' AND NOT EXISTS
+				(SELECT 1 FROM sale_points sp WHERE sp.commune_code = w.code AND sp.status = 'active')`)
+			if got["sale-points"] != points || points != 110 {
+				t.Errorf("sale points: dashboard %d, records %d (Hanoi: 110)", got["sale-points"], points)
+			}
+			if !strings.Contains(r.Body, fmt.Sprintf(`data-figure="communes-without-point">%d / `, without)) {
+				t.Errorf("dashboard does not show %d communes without a sale point", without)
 			}
 			for _, s := range []string{`<svg class="stats-chart"`, "<title id=\"chart-levels-t\">", "<details>", "/admin/stats/tables/communes.csv"} {
 				if !strings.Contains(r.Body, s) {
@@ -230,8 +242,9 @@ func TestStatsDemo(t *testing.T) {
 					t.Errorf("summary %s: got %d, want %d", k, sum.E[k], v)
 				}
 			}
-			if sum.C != 1350 || sum.R != 321 || sum.S != nil || sum.V["total"] == 0 {
-				t.Errorf("summary villages %d/%d, sale points %v, valid %d", sum.C, sum.R, sum.S, sum.V["total"])
+			points := count(t, "SELECT COUNT(*) FROM sale_points WHERE status = 'active'")
+			if sum.C != 1350 || sum.R != 321 || sum.S == nil || *sum.S != points || points != 110 || sum.V["total"] == 0 {
+				t.Errorf("summary villages %d/%d, sale points %v (want %d, Hanoi's 110), valid %d", sum.C, sum.R, sum.S, points, sum.V["total"])
 			}
 			pub := e.Anon().Get("/stats")
 			if got := figures(t, pub.Body); pub.Status != http.StatusOK || got["cumulative-total"] != 3317 || got["valid-total"] != sum.V["total"] {

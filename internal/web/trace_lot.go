@@ -6,6 +6,7 @@ import (
 
 	"ocop/internal/account"
 	"ocop/internal/apperr"
+	"ocop/internal/market"
 	"ocop/internal/trace"
 )
 
@@ -17,9 +18,12 @@ type traceLotPage struct {
 	Areas     []trace.Area
 	Lots      []trace.Lot // other lots of the producer, as inputs
 	Receivers []trace.Receiver
-	Steps     []string
-	Units     []string
-	Now       string
+	// SalePoints are the operating sale points of the market module, for
+	// a receiving event.
+	SalePoints []market.MapPoint
+	Steps      []string
+	Units      []string
+	Now        string
 }
 
 func (s *Server) traceLotData(r *http.Request, p *account.Principal, id int64) (traceLotPage, error) {
@@ -33,6 +37,11 @@ func (s *Server) traceLotData(r *http.Request, p *account.Principal, id int64) (
 	}
 	if d.Receivers, err = s.Trace.Receivers(r.Context(), p, id); err != nil {
 		return d, err
+	}
+	if s.Market != nil {
+		if d.SalePoints, err = s.Market.MapPoints(r.Context()); err != nil {
+			return d, err
+		}
 	}
 	areas, err := s.Trace.ListAreas(r.Context(), p)
 	if err != nil {
@@ -133,9 +142,33 @@ func (s *Server) traceEventAdd(w http.ResponseWriter, r *http.Request) error {
 		if err := errs.Err(); err != nil {
 			return err
 		}
+		if sp := traceInt(f.Get("sale_point_id")); sp > 0 && in.Step == trace.StepReceiving {
+			name, err := s.traceSalePoint(r, sp)
+			if err != nil {
+				return err
+			}
+			in.SalePointID, in.Place = sp, name
+		}
 		_, err := s.Trace.AddEvent(r.Context(), p, id, in)
 		return err
 	})
+}
+
+// traceSalePoint returns the name of an operating sale point of the
+// market module, or a field error when there is none with that id.
+func (s *Server) traceSalePoint(r *http.Request, id int64) (string, error) {
+	if s.Market != nil {
+		pts, err := s.Market.MapPoints(r.Context())
+		if err != nil {
+			return "", err
+		}
+		for _, x := range pts {
+			if x.ID == id {
+				return x.Name, nil
+			}
+		}
+	}
+	return "", apperr.Fields(apperr.Field("sale_point_id", "trace.err_sale_point"))
 }
 
 // traceStampAssign links stamps (a batch range or a list of serials) to a

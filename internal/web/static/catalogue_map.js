@@ -41,6 +41,25 @@
       if (ms.length) map.fitBounds(L.featureGroup(ms).getBounds(), { maxZoom: 14, padding: [20, 20] });
     })
     .catch(function () {});
+  if (el.dataset.salepoints) {
+    // Sale points (issue 7): a layer of their own, not clustered with producers.
+    fetch(el.dataset.salepoints, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        var layer = L.layerGroup();
+        fc.features.forEach(function (f) {
+          var p = f.properties, c = f.geometry.coordinates;
+          L.marker([c[1], c[0]], { icon: dot("salepoint"), title: p.name, alt: p.name, keyboard: true })
+            .bindPopup('<a href="/sale-points/' + p.id + '">' + esc(p.name) + "</a><br>" + p.products + " " + esc(el.dataset.productsLabel))
+            .addTo(layer);
+        });
+        layer.addTo(map);
+        var ctl = {};
+        ctl[esc(el.dataset.salepointsLabel || "")] = layer;
+        L.control.layers(null, ctl).addTo(map);
+      })
+      .catch(function () {});
+  }
   var btn = document.getElementById("near-me"), out = document.getElementById("near-result");
   if (btn && navigator.geolocation) {
     btn.hidden = false;
