@@ -11,7 +11,6 @@ import (
 
 	"ocop/internal/account"
 	"ocop/internal/apperr"
-	"ocop/internal/db"
 	"ocop/internal/evaluation"
 )
 
@@ -52,22 +51,6 @@ func (sc Scope) Covers(commune string) bool {
 		}
 	}
 	return false
-}
-
-// where returns an SQL condition on column col (a current commune code)
-// for the scope, with its arguments.
-func (sc Scope) where(col string) (string, []any) {
-	if sc.All {
-		return "1 = 1", nil
-	}
-	if len(sc.Communes) == 0 {
-		return "1 = 0", nil
-	}
-	args := make([]any, len(sc.Communes))
-	for i, c := range sc.Communes {
-		args[i] = c
-	}
-	return col + " IN (" + db.Placeholders(len(args)) + ")", args
 }
 
 // Cert is what the figures need of a certificate.
@@ -267,13 +250,58 @@ func (fs *Facts) Product(id int64) *Fact { return fs.byProduct[id] }
 // Today is the date in Vietnam.
 func (s *Service) Today() evaluation.Date { return evaluation.VietnamDate(s.Now()) }
 
-// LoadFacts reads the records of a scope: producers, products,
-// certificates (with the round of their decision) and the re-rating
-// dossiers that may extend them, and craft villages. Each table is read
-// once without joins (the joins are made in Go on ids), which keeps the
-// whole read to a few tens of milliseconds at national scale.
-func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date) (*Facts, error) {
-	fs := &Facts{Scope: sc, Today: today, byProduct: map[int64]*Fact{}}
+// readFacts assembles the province's facts from its registry records
+// (producers, products, craft villages) and its certificates (with the
+// round of their decision and the re-rating dossiers that may extend
+// them). Each part is read once without joins (the joins are made in Go
+// on ids) and kept while its own change counter stays the same (regKey,
+// certKey), so an edit of a product re-reads the registry but not the
+// certificates, and a decision the certificates but not the registry.
+func (s *Service) readFacts(ctx context.Context, today evaluation.Date, regKey, certKey string) (*Facts, error) {
+	reg, err := s.registryRows(ctx, regKey)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := s.certRows(ctx, certKey)
+	if err != nil {
+		return nil, err
+	}
+	fs := &Facts{Scope: Scope{All: true}, Today: today, byProduct: make(map[int64]*Fact, len(reg.products)),
+		Producers: reg.producers, Villages: reg.villages}
+	fs.Products = make([]*Fact, 0, len(reg.products))
+	for i := range reg.products {
+		f := reg.products[i] // a copy: the rows are shared, facts are not
+		fs.Products = append(fs.Products, &f)
+		fs.byProduct[f.ProductID] = &f
+	}
+	for _, c := range certs {
+		if f := fs.byProduct[c.ProductID]; f != nil {
+			f.Certs = append(f.Certs, c)
+		}
+	}
+	fs.settle()
+	return fs, nil
+}
+
+// registryRead are the registry's rows the facts need, read at one value of
+// the registry change counter; read-only once read.
+type registryRead struct {
+	key       string
+	producers []Producer
+	products  []Fact // without certificates
+	villages  []Village
+}
+
+// registryRows returns the producers, products and craft villages,
+// reading them when the registry counter moved.
+func (s *Service) registryRows(ctx context.Context, key string) (*registryRead, error) {
+	s.raw.mu.Lock()
+	if r := s.raw.reg; r != nil && r.key == key {
+		s.raw.mu.Unlock()
+		return r, nil
+	}
+	s.raw.mu.Unlock()
+	r := &registryRead{key: key}
 	districts := map[[3]string]string{}
 	district := func(commune, ld, lc string) string {
 		k := [3]string{commune, ld, lc}
@@ -284,9 +312,8 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 		}
 		return d
 	}
-	cond, args := sc.where("commune_code")
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, name, kind, status, commune_code, COALESCE(legacy_district_code, ''),
-		COALESCE(legacy_commune_code, ''), latitude, longitude FROM producers WHERE `+cond, args...)
+		COALESCE(legacy_commune_code, ''), latitude, longitude FROM producers`)
 	if err != nil {
 		return nil, fmt.Errorf("stats producers: %w", err)
 	}
@@ -301,24 +328,19 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 		}
 		p.District = district(p.Commune, ld, lc)
 		p.Lat, p.Lng = position(lat, lng)
-		producers[p.ID] = len(fs.Producers)
-		fs.Producers = append(fs.Producers, p)
+		producers[p.ID] = len(r.producers)
+		r.producers = append(r.producers, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
-	inScope := ""
-	if !sc.All {
-		inScope = " WHERE producer_id IN (SELECT id FROM producers WHERE " + cond + ")"
-	}
-	rows, err = s.DB.QueryContext(ctx, `SELECT id, code, name, category_code, status, producer_id FROM products`+inScope+` ORDER BY id`, args...)
+	rows, err = s.DB.QueryContext(ctx, `SELECT id, code, name, category_code, status, producer_id FROM products ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("stats products: %w", err)
 	}
 	for rows.Next() {
-		f := &Fact{}
+		var f Fact
 		if err := rows.Scan(&f.ProductID, &f.Code, &f.Name, &f.Category, &f.ProductStatus, &f.ProducerID); err != nil {
 			rows.Close()
 			return nil, err
@@ -327,16 +349,53 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 		if !ok {
 			continue
 		}
-		p := &fs.Producers[i]
+		p := &r.producers[i]
 		f.ProducerName, f.ProducerKind, f.Commune, f.District = p.Name, p.Kind, p.Commune, p.District
-		fs.Products = append(fs.Products, f)
-		fs.byProduct[f.ProductID] = f
+		r.products = append(r.products, f)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	rows, err = s.DB.QueryContext(ctx, `SELECT id, commune_code, COALESCE(legacy_district_code, ''), COALESCE(legacy_commune_code, ''), recognised,
+		latitude, longitude FROM craft_villages`)
+	if err != nil {
+		return nil, fmt.Errorf("stats villages: %w", err)
+	}
+	for rows.Next() {
+		var v Village
+		var ld, lc string
+		var lat, lng sql.NullFloat64
+		if err := rows.Scan(&v.ID, &v.Commune, &ld, &lc, &v.Recognised, &lat, &lng); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		v.District = district(v.Commune, ld, lc)
+		v.Lat, v.Lng = position(lat, lng)
+		r.villages = append(r.villages, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.raw.mu.Lock()
+	s.raw.reg = r
+	s.raw.mu.Unlock()
+	return r, nil
+}
 
+// certRows returns every certificate with the round of its decision and
+// the re-rating that may extend it, reading them when the certificate
+// counter (or the decisions and rounds) moved. The certificates are
+// read-only once returned: facts of several readings share them.
+func (s *Service) certRows(ctx context.Context, key string) ([]*Cert, error) {
+	s.raw.mu.Lock()
+	if s.raw.certs != nil && s.raw.certKey == key {
+		c := s.raw.certs
+		s.raw.mu.Unlock()
+		return c, nil
+	}
+	s.raw.mu.Unlock()
 	// The rounds of the decisions (a few hundred rows).
 	type roundOf struct {
 		id       int64
@@ -344,7 +403,7 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 		level    string
 	}
 	rounds := map[int64]roundOf{}
-	rows, err = s.DB.QueryContext(ctx, `SELECT d.id, r.id, r.year, r.no, r.level FROM decisions d JOIN rounds r ON r.id = d.round_id`)
+	rows, err := s.DB.QueryContext(ctx, `SELECT d.id, r.id, r.year, r.no, r.level FROM decisions d JOIN rounds r ON r.id = d.round_id`)
 	if err != nil {
 		return nil, fmt.Errorf("stats rounds: %w", err)
 	}
@@ -361,17 +420,13 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
-	certScope := ""
-	if !sc.All {
-		certScope = " WHERE product_id IN (SELECT id FROM products" + inScope + ")"
-	}
 	rows, err = s.DB.QueryContext(ctx, `SELECT id, product_id, star, potential5, issued_on, expires_on, revoked_on,
-		CASE WHEN superseded_by IS NULL THEN 0 ELSE 1 END, COALESCE(decision_id, 0) FROM certificates`+certScope, args...)
+		CASE WHEN superseded_by IS NULL THEN 0 ELSE 1 END, COALESCE(decision_id, 0) FROM certificates`)
 	if err != nil {
 		return nil, fmt.Errorf("stats certificates: %w", err)
 	}
 	certs := map[int64]*Cert{}
+	var list []*Cert
 	for rows.Next() {
 		c := &Cert{}
 		var issued, expires, revoked string
@@ -394,42 +449,20 @@ func (s *Service) readFacts(ctx context.Context, sc Scope, today evaluation.Date
 			rows.Close()
 			return nil, fmt.Errorf("stats certificate %d: %w", c.ID, err)
 		}
-		if f := fs.byProduct[c.ProductID]; f != nil {
-			f.Certs = append(f.Certs, c)
-			certs[c.ID] = c
-		}
+		certs[c.ID] = c
+		list = append(list, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.loadReratings(ctx, fs, certs); err != nil {
+	if err := s.loadReratings(ctx, certs); err != nil {
 		return nil, err
 	}
-
-	rows, err = s.DB.QueryContext(ctx, `SELECT id, commune_code, COALESCE(legacy_district_code, ''), COALESCE(legacy_commune_code, ''), recognised,
-		latitude, longitude FROM craft_villages WHERE `+cond, args...)
-	if err != nil {
-		return nil, fmt.Errorf("stats villages: %w", err)
-	}
-	for rows.Next() {
-		var v Village
-		var ld, lc string
-		var lat, lng sql.NullFloat64
-		if err := rows.Scan(&v.ID, &v.Commune, &ld, &lc, &v.Recognised, &lat, &lng); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		v.District = district(v.Commune, ld, lc)
-		v.Lat, v.Lng = position(lat, lng)
-		fs.Villages = append(fs.Villages, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	fs.settle()
-	return fs, nil
+	s.raw.mu.Lock()
+	s.raw.certKey, s.raw.certs = key, list
+	s.raw.mu.Unlock()
+	return list, nil
 }
 
 // settle computes each product's latest and current certificate for
@@ -441,17 +474,17 @@ func (fs *Facts) settle() {
 	}
 }
 
-// LoadFacts returns the records of a scope. The province's records are
-// read once and kept while a fingerprint of the tables they come from
-// (row counts, highest ids and the sum of the optimistic-lock versions,
-// which every change bumps) and the day stay the same; a commune scope is
-// cut from them. Facts are read-only once returned.
+// LoadFacts returns the records of a scope. The province's facts are
+// assembled once and kept while the fingerprint of the tables they come
+// from (change counters, see fingerprint) and the day stay the same; a
+// commune scope is cut from them. Facts are read-only once returned.
 func (s *Service) LoadFacts(ctx context.Context, sc Scope) (*Facts, error) {
 	today := s.Today()
-	fp, err := s.fingerprint(ctx)
+	vals, err := s.fingerprint(ctx)
 	if err != nil {
 		return nil, err
 	}
+	fp := fmt.Sprint(vals)
 	key := fp + "|" + today.String()
 	s.cache.mu.Lock()
 	all := s.cache.facts
@@ -460,7 +493,8 @@ func (s *Service) LoadFacts(ctx context.Context, sc Scope) (*Facts, error) {
 	}
 	s.cache.mu.Unlock()
 	if all == nil {
-		if all, err = s.readFacts(ctx, Scope{All: true}, today); err != nil {
+		regKey, certKey := fmt.Sprint(vals[1]), fmt.Sprint(vals[0], vals[2:])
+		if all, err = s.readFacts(ctx, today, regKey, certKey); err != nil {
 			return nil, err
 		}
 		all.key = key
@@ -522,7 +556,7 @@ func (s *Service) dashboard(fs *Facts, lang string) *Dashboard {
 // decisions, their items and the rounds.
 // Summing the optimistic-lock versions of the tables instead cost a scan of
 // 50,000 rows a request at national scale.
-func (s *Service) fingerprint(ctx context.Context) (string, error) {
+func (s *Service) fingerprint(ctx context.Context) ([7]int64, error) {
 	var vals [7]int64
 	err := s.DB.QueryRowContext(ctx, `SELECT
 		(SELECT changes FROM catalogue_state WHERE name = 'stars'), (SELECT changes FROM catalogue_state WHERE name = 'registry'),
@@ -530,9 +564,9 @@ func (s *Service) fingerprint(ctx context.Context) (string, error) {
 		(SELECT COUNT(*) FROM decision_items), (SELECT COALESCE(MAX(id), 0) FROM rounds), (SELECT COUNT(*) FROM rounds)`).
 		Scan(&vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5], &vals[6])
 	if err != nil {
-		return "", fmt.Errorf("stats fingerprint: %w", err)
+		return vals, fmt.Errorf("stats fingerprint: %w", err)
 	}
-	return fmt.Sprint(vals), nil
+	return vals, nil
 }
 
 // restrict returns the facts of a commune scope.
@@ -562,7 +596,7 @@ func (fs *Facts) restrict(sc Scope) *Facts {
 // that names the certificate, or else the first re-rating of the same
 // product filed after the certificate was issued; its decision date is the
 // first decision that ruled on it, or the day it was rejected or withdrawn.
-func (s *Service) loadReratings(ctx context.Context, fs *Facts, certs map[int64]*Cert) error {
+func (s *Service) loadReratings(ctx context.Context, certs map[int64]*Cert) error {
 	rows, err := s.DB.QueryContext(ctx, `SELECT COALESCE(d.certificate_id, 0), d.product_id, d.filed_on, d.state, d.updated_at,
 			COALESCE((SELECT MIN(x.decided_on) FROM decision_items di JOIN decisions x ON x.id = di.decision_id WHERE di.dossier_id = d.id), '')
 		FROM dossiers d WHERE d.kind = 'rerating' AND d.filed_on <> '' AND d.state <> 'draft' ORDER BY d.filed_on, d.id`)
@@ -581,9 +615,6 @@ func (s *Service) loadReratings(ctx context.Context, fs *Facts, certs map[int64]
 		var updated time.Time
 		if err := rows.Scan(&r.certID, &r.productID, &filed, &state, &updated, &decided); err != nil {
 			return err
-		}
-		if fs.byProduct[r.productID] == nil {
-			continue
 		}
 		if r.filed, err = parseDay(filed); err != nil {
 			return err

@@ -16,6 +16,7 @@ package stats
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"ocop/internal/account"
@@ -48,6 +49,14 @@ type Deps struct {
 type Service struct {
 	Deps
 	cache factsCache
+	// raw keeps the registry rows and the certificates the facts are
+	// assembled from, each at the value of its own change counter.
+	raw struct {
+		mu      sync.Mutex
+		reg     *registryRead
+		certKey string
+		certs   []*Cert
+	}
 }
 
 // New returns the service.
