@@ -192,35 +192,7 @@ func (s *Service) districtFacet(q Query, lang string, m map[string]int) Facet {
 
 func (s *Service) villageFacet(ctx context.Context, q Query, lang string, m map[string]int) (Facet, error) {
 	f := Facet{Key: "village", TitleKey: "catalogue.facet_village", ClearURL: q.With("village", "").URL("/search")}
-	type vc struct {
-		id int64
-		n  int
-	}
-	var top []vc
-	for k, n := range m {
-		id, _ := strconv.ParseInt(k, 10, 64)
-		if id != 0 {
-			top = append(top, vc{id, n})
-		}
-	}
-	sort.Slice(top, func(i, j int) bool {
-		if top[i].n != top[j].n {
-			return top[i].n > top[j].n
-		}
-		return top[i].id < top[j].id
-	})
-	if len(top) > maxVillageValues {
-		top = top[:maxVillageValues]
-	}
-	if q.Village != 0 {
-		found := false
-		for _, x := range top {
-			found = found || x.id == q.Village
-		}
-		if !found {
-			top = append(top, vc{q.Village, m[strconv.FormatInt(q.Village, 10)]})
-		}
-	}
+	top := topIDs(m, maxVillageValues, q.Village)
 	if len(top) == 0 {
 		return f, nil
 	}
@@ -277,4 +249,42 @@ func sortByLabel(vs []FacetValue) {
 		}
 		return strings.Compare(vs[i].Value, vs[j].Value) < 0
 	})
+}
+
+// idCount is a record's id with its count in a facet.
+type idCount struct {
+	id int64
+	n  int
+}
+
+// topIDs returns the record ids of a facet's counts (keyed by decimal id),
+// the most frequent first (then by id), at most limit of them, and the
+// chosen id after them when it is not among them (a filter in force stays
+// visible).
+func topIDs(m map[string]int, limit int, chosen int64) []idCount {
+	var top []idCount
+	for k, n := range m {
+		if id, _ := strconv.ParseInt(k, 10, 64); id != 0 {
+			top = append(top, idCount{id, n})
+		}
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].n != top[j].n {
+			return top[i].n > top[j].n
+		}
+		return top[i].id < top[j].id
+	})
+	if len(top) > limit {
+		top = top[:limit]
+	}
+	if chosen != 0 {
+		found := false
+		for _, x := range top {
+			found = found || x.id == chosen
+		}
+		if !found {
+			top = append(top, idCount{chosen, m[strconv.FormatInt(chosen, 10)]})
+		}
+	}
+	return top
 }

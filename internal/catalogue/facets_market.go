@@ -3,7 +3,6 @@ package catalogue
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"ocop/internal/db"
@@ -115,34 +114,7 @@ func (s *Service) marketCounts(ctx context.Context, pl plan, counts map[string]m
 // products, by name.
 func (s *Service) soldAtFacet(ctx context.Context, q Query, m map[string]int) (Facet, error) {
 	f := Facet{Key: "soldat", TitleKey: "market.facet_soldat", ClearURL: q.With("soldat", "").URL("/search")}
-	type pc struct {
-		id int64
-		n  int
-	}
-	var top []pc
-	for k, n := range m {
-		if id, _ := strconv.ParseInt(k, 10, 64); id != 0 {
-			top = append(top, pc{id, n})
-		}
-	}
-	sort.Slice(top, func(i, j int) bool {
-		if top[i].n != top[j].n {
-			return top[i].n > top[j].n
-		}
-		return top[i].id < top[j].id
-	})
-	if len(top) > maxSalePointValues {
-		top = top[:maxSalePointValues]
-	}
-	if q.SoldAt != 0 {
-		found := false
-		for _, x := range top {
-			found = found || x.id == q.SoldAt
-		}
-		if !found {
-			top = append(top, pc{q.SoldAt, m[strconv.FormatInt(q.SoldAt, 10)]})
-		}
-	}
+	top := topIDs(m, maxSalePointValues, q.SoldAt)
 	if len(top) == 0 {
 		return f, nil
 	}
