@@ -10,7 +10,7 @@
     return L.tileLayer(el.dataset.tiles || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: attribution });
   }
   function dot(kind) {
-    return L.divIcon({ className: "", html: '<div class="cat-dot cat-dot-' + kind + '"></div>', iconSize: [16, 16], iconAnchor: [8, 8] });
+    return L.divIcon({ className: "cat-icon", html: '<div class="cat-dot cat-dot-' + kind + '"></div>', iconSize: [24, 24], iconAnchor: [12, 12] });
   }
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
