@@ -63,8 +63,11 @@ func ICS(events []Event, base, host string, slots map[int64][]Slot) []byte {
 
 func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 
-// icsText escapes a TEXT value (RFC 5545 §3.3.11).
+// icsText escapes a TEXT value (RFC 5545 §3.3.11). Bytes that are not
+// UTF-8 (a form field may carry any) become U+FFFD: the feed stays valid
+// UTF-8 and folding never meets a run of stray continuation bytes.
 func icsText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", `\n`).Replace(s)
 }
