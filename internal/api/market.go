@@ -1,7 +1,9 @@
 package api
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -281,7 +283,7 @@ func (a *API) ExpiringCertifications(w http.ResponseWriter, r *http.Request) err
 // marketOperations lists the market endpoints for the OpenAPI document.
 func marketOperations() []operation {
 	write := []string{"Invalid", "Unauthenticated", "Forbidden", "TooLarge"}
-	return append(placesOperations(), []operation{
+	return append(slices.Concat(placesOperations(), officeOperations(), photoOperations()), []operation{
 		{method: "GET", path: "/api/v1/certifications/expiring", id: "listExpiringCertifications", tag: "market",
 			summary: "Certifications ending soon", desc: "Records whose validity ends within days from today or ended within the last days: the office sees all, commune officers their communes.",
 			params: []string{"days"}, status: 200, result: "CertificationPage", auth: true, errs: []string{"Invalid", "Unauthenticated", "Forbidden"}},
@@ -318,7 +320,7 @@ func marketOperations() []operation {
 
 // marketNotes describes the market schemas' fields.
 func marketNotes() map[string]note {
-	return map[string]note{
+	out := map[string]note{
 		"SalePoint":                      {desc: "An OCOP sale point (QĐ 950/QĐ-BCT)."},
 		"SalePoint.kind":                 {enum: market.SalePointKinds},
 		"SalePoint.status":               {enum: []string{market.PointActive, market.PointClosed}},
@@ -342,6 +344,9 @@ func marketNotes() map[string]note {
 		"CertificationInput.valid_until": {desc: "YYYY-MM-DD; empty when the record never expires (e.g. a GI).", format: "date"},
 		"NearbySalePointPage.total":      {desc: "Points stocking the product."},
 	}
+	maps.Copy(out, officeNotes())
+	maps.Copy(out, photoNotes())
+	return out
 }
 
 // marketSchemas defines the market schemas.
@@ -360,6 +365,8 @@ func marketSchemas(s *schemaSet) {
 	s.define("StorefrontPage", storefrontPage{}, false)
 	s.define("CertificationPage", certificationPage{}, false)
 	placesSchemas(s)
+	officeSchemas(s)
+	photoSchemas(s)
 }
 
 // marketParameters lists the market endpoints' shared parameters.

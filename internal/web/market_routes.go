@@ -4,6 +4,8 @@ package web
 // sorted by path; routes.go calls this before the catch-all.
 func (s *Server) marketRoutes(mux *routeMux) {
 	h, a := s.h, s.api.H
+	s.marketOfficeRoutes(mux)
+	s.marketPhotoRoutes(mux)
 	mux.Handle("GET /admin/certifications", h(s.marketCertList))
 	mux.Handle("POST /admin/design-centres", h(s.marketCentreCreate))
 	mux.Handle("GET /admin/design-centres/new", h(s.marketCentreNew))
