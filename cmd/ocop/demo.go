@@ -59,8 +59,8 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "loaded %d craft villages, %d producers, %d products and %d accounts in %s\n",
-		res.Villages, res.Producers, res.Products, res.Users, res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(e.stderr, "loaded %d craft villages, %d producers, %d products, %d stamps and %d accounts in %s\n",
+		res.Villages, res.Producers, res.Products, res.Stamps, res.Users, res.Duration.Round(time.Millisecond))
 	printAccounts(e.stdout, res.Accounts)
 	if noServe {
 		fmt.Fprintf(e.stdout, "\nDemo database: %s\nServe it with: ocop serve --db %s\n", a.DB.Location, cfg.DatabaseURL)
@@ -68,6 +68,9 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	}
 	return a.Serve(ctx, func(addr string) {
 		fmt.Fprintf(e.stdout, "\nocop demo is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", addr, a.DB.Location)
+		if res.SampleSerial != "" {
+			fmt.Fprintf(e.stdout, "Scan a demo stamp: http://%s/q/%s\n", addr, res.SampleSerial)
+		}
 	})
 }
 

@@ -9,19 +9,17 @@ import (
 )
 
 // TestLoadCommandShort runs the load command's short form (as CI does) on
-// a small registry: it measures capacity, drives the pages and reports
-// zero errors and a flat heap.
+// an empty database, which it fills with the demo data (stamps included):
+// it measures capacity, drives the verification, search and product pages
+// and reports zero errors and a flat heap.
 func TestLoadCommandShort(t *testing.T) {
 	e := apptest.New(t, db.SQLite)
-	p := e.Producer("HTX Gốm Bát Tràng", "00577")
-	e.Product(p.ID, "Bình gốm men lam", "IV.1")
-	e.Product(p.ID, "Đĩa gốm men rạn", "IV.1")
 	env := map[string]string{"OCOP_DATABASE_URL": e.App.DB.Location, "OCOP_DATA_DIR": t.TempDir()}
 	out, errOut, err := runCLI(t, env, "", "load", "--duration", "2s", "--capacity-time", "1s", "--workers", "2")
 	if err != nil {
 		t.Fatalf("load: %v\n%s\n%s", err, out, errOut)
 	}
-	for _, want := range []string{"target product", "target search", "capacity:", "sustained:", "result: zero errors, memory flat"} {
+	for _, want := range []string{"loading demo data", "target verify", "target product", "target search", "capacity:", "sustained:", "result: zero errors, memory flat"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -36,6 +36,10 @@ type Account struct {
 // Result summarises a load.
 type Result struct {
 	Producers, Products, Villages, Users int
+	// Stamps is the number of demo stamps (active batches, stamps.go).
+	Stamps int
+	// SampleSerial is a demo stamp's serial, to try at /q/{serial}.
+	SampleSerial string
 	// Accounts are the demo logins with their passwords, to print once.
 	Accounts []Account
 	// History summarises the evaluation history (history.go).
@@ -129,6 +133,9 @@ func Load(ctx context.Context, d *db.DB, ref *bootstrap.Reference, accounts *acc
 			return err
 		}
 		if err := w.market(); err != nil {
+			return err
+		}
+		if res.Stamps, res.SampleSerial, err = w.stamps(); err != nil {
 			return err
 		}
 		return w.audit(opt.Seed, res, pl)

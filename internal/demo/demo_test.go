@@ -16,6 +16,7 @@ import (
 	"ocop/internal/adminunit"
 	"ocop/internal/apptest"
 	"ocop/internal/demo"
+	"ocop/internal/stamp"
 	"ocop/internal/registry"
 )
 
@@ -67,6 +68,24 @@ func TestLoad(t *testing.T) {
 				if got := count(t, tt.q); got != tt.want {
 					t.Errorf("%s: got %d, want %d", tt.q, got, tt.want)
 				}
+			}
+		})
+
+		t.Run("stamps verify as genuine", func(t *testing.T) {
+			if res.Stamps != 10000 {
+				t.Errorf("stamps: %d, want 10,000", res.Stamps)
+			}
+			if got := count(t, "SELECT COUNT(*) FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.status = 'active'"); got != res.Stamps {
+				t.Errorf("active stamps in the database: %d, want %d", got, res.Stamps)
+			}
+			// The demo producer's products come first: its account sees a batch.
+			if got := count(t, `SELECT COUNT(*) FROM stamp_batches b JOIN producer_links l ON l.producer_id = b.producer_id
+				JOIN users u ON u.id = l.user_id WHERE u.username = 'quangvinh'`); got == 0 {
+				t.Error("the demo producer has no stamp batch")
+			}
+			v, err := a.Stamps.Verify(ctx, res.SampleSerial, stamp.Client{Fingerprint: "demo-test"})
+			if err != nil || v.Verdict != stamp.VerdictGenuine || v.Product == nil {
+				t.Fatalf("verify %s: %v, %+v", res.SampleSerial, err, v)
 			}
 		})
 
