@@ -16,8 +16,8 @@ import (
 	"ocop/internal/adminunit"
 	"ocop/internal/apptest"
 	"ocop/internal/demo"
-	"ocop/internal/stamp"
 	"ocop/internal/registry"
+	"ocop/internal/stamp"
 )
 
 // TestLoad loads the demo data once per engine and checks it the way the
