@@ -23,7 +23,7 @@ Usage:
   ocop serve    [flags]                 run the platform (applies migrations first)
   ocop demo     [flags]                 load demo data into a fresh database and serve it
   ocop migrate  [flags]                 apply database migrations and reference data
-  ocop jobs run [flags]                 run the background jobs that are due (certificate notices), once
+  ocop jobs run [flags]                 run the background jobs that are due (certificate notices, certification reminders), once
   ocop user add --username U --role R [--name N] [--email E] [--commune CODE ...]
                                         create a user; the password is read from stdin
   ocop import   --kind producers|products --file F [--dry-run]

@@ -371,7 +371,8 @@ func marketSchemas(s *schemaSet) {
 
 // marketParameters lists the market endpoints' shared parameters.
 func marketParameters() map[string]any {
-	return map[string]any{
+	out := officeParameters()
+	maps.Copy(out, map[string]any{
 		"point_kind":         queryParam("kind", "QĐ 950 location type.", enumOf(market.SalePointKinds...)),
 		"near_lat":           queryParam("lat", "Latitude of the shopper (in Vietnam).", map[string]any{"type": "number", "minimum": 8, "maximum": 24}),
 		"near_lon":           queryParam("lon", "Longitude of the shopper (in Vietnam).", map[string]any{"type": "number", "minimum": 102, "maximum": 118}),
@@ -380,5 +381,6 @@ func marketParameters() map[string]any {
 		"catalogue_online":   queryParam("online", "1: only products with a marketplace storefront (market).", enumOf("1")),
 		"catalogue_standard": queryParam("standard", "Only products with a certification of this kind valid today (their own or their producer's).", enumOf(market.CertificationKinds...)),
 		"days":               queryParam("days", "Window in days around today.", map[string]any{"type": "integer", "minimum": 1, "maximum": 730, "default": 90}),
-	}
+	})
+	return out
 }

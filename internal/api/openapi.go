@@ -20,6 +20,7 @@ type operation struct {
 	method, path, id, tag, summary, desc string
 	params                               []string // names in components/parameters
 	body                                 string   // request schema in components/schemas
+	form                                 string   // multipart/form-data request schema (an upload), instead of body
 	status                               int      // success status
 	result                               string   // success schema ("" for any object)
 	auth                                 bool     // a token or session is required
@@ -206,7 +207,7 @@ func enumOf(values ...string) map[string]any { return map[string]any{"type": "st
 // parameters defines components/parameters.
 func parameters() map[string]any {
 	p := coreParameters()
-	for _, more := range []map[string]any{stampParameters(), catalogueParameters(), statsParameters(), traceParameters(), marketParameters(), tradeParameters()} {
+	for _, more := range []map[string]any{stampParameters(), catalogueParameters(), statsParameters(), traceParameters(), marketParameters(), photoParameters(), tradeParameters()} {
 		for k, v := range more {
 			p[k] = v
 		}
@@ -289,6 +290,9 @@ func (a *API) document() map[string]any {
 			result = map[string]any{"$ref": "#/components/schemas/" + o.result}
 		}
 		ok := map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": result}}}
+		if o.status == http.StatusNoContent {
+			ok = map[string]any{"description": "No Content"}
+		}
 		if o.status == http.StatusCreated {
 			ok["description"] = "Created"
 			ok["headers"] = map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}, "description": "URL of the new record."}}
@@ -308,6 +312,10 @@ func (a *API) document() map[string]any {
 			op["requestBody"] = map[string]any{"required": true,
 				"description": "A JSON object of at most 1 MB; unknown fields are refused.",
 				"content":     map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + o.body}}}}
+		}
+		if o.form != "" {
+			op["requestBody"] = map[string]any{"required": true, "description": "multipart/form-data, as a browser's file upload sends it.",
+				"content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + o.form}}}}
 		}
 		switch {
 		case o.auth:

@@ -50,7 +50,8 @@ type App struct {
 	// Mailer sends e-mail: SMTP when a server is configured, otherwise a
 	// mail.LogMailer that only logs.
 	Mailer mail.Mailer
-	// Jobs are the background jobs (certificate notices) that Serve runs.
+	// Jobs are the background jobs (certificate notices, certification
+	// reminders) that Serve runs.
 	Jobs *evaluation.Jobs
 	// Stamps issues, prints and verifies OCOP stamps.
 	Stamps *stamp.Service
@@ -148,6 +149,7 @@ func Build(d *db.DB, ref *bootstrap.Reference, cfg config.Config, log *slog.Logg
 	a.Stats = stats.New(stats.Deps{DB: d, Accounts: a.Accounts, Registry: a.Registry, Evaluation: a.Evaluation, Stamps: a.Stamps, Log: log, Now: opt.Now,
 		Sources: a.statsSources()})
 	a.Jobs = evaluation.NewJobs(a.Evaluation, evaluation.JobOptions{Mailer: a.Mailer, Catalog: cat, BaseURL: cfg.BaseURL, Log: log})
+	a.Jobs.Add(a.Market.CertificationReminderJob(a.Jobs.DeliverEmails))
 	proxies, err := cfg.Proxies()
 	if err != nil {
 		return nil, err

@@ -364,7 +364,18 @@ func mapErr(err error) error {
 		case "23502":
 			return &ConstraintError{Kind: constraintNotNull, Name: pe.ColumnName, Err: err}
 		}
+		// Class 22, data exception: a number out of the column's range,
+		// bytes that are not UTF-8, a NUL, a date out of range. Input that
+		// slipped past validation is the user's to fix, never a 500.
+		if strings.HasPrefix(pe.Code, "22") {
+			return apperr.Wrap(apperr.Invalid, err, "err.bad_value")
+		}
 		return err
+	}
+	// pgx refuses to encode a parameter out of its column's range (a
+	// version of 3,000,000,000 for an INTEGER) before sending it.
+	if msg := err.Error(); strings.Contains(msg, "than maximum value for int") || strings.Contains(msg, "than minimum value for int") {
+		return apperr.Wrap(apperr.Invalid, err, "err.bad_value")
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {

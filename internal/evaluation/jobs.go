@@ -345,37 +345,6 @@ func sentNotices(ctx context.Context, q db.Queryer, certs []Certificate) (map[in
 	return out, nil
 }
 
-// recipient is a user a notice goes to.
-type recipient struct {
-	id    int64
-	email string
-}
-
-// noticeRecipients are the accounts verified to act for the producer and
-// the commune officers of its commune, active ones only.
-func noticeRecipients(ctx context.Context, q db.Queryer, producerID int64, commune string) ([]recipient, error) {
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email FROM users u JOIN producer_links l ON l.user_id = u.id
-			WHERE l.producer_id = ? AND l.status = 'verified' AND u.role = 'producer' AND u.status = 'active'
-		UNION
-		SELECT u.id, u.email FROM users u JOIN user_communes uc ON uc.user_id = u.id
-			WHERE uc.commune_code = ? AND u.role = 'commune' AND u.status = 'active'
-		ORDER BY 1`, producerID, commune)
-	if err != nil {
-		return nil, fmt.Errorf("notice recipients: %w", err)
-	}
-	defer rows.Close()
-	var out []recipient
-	for rows.Next() {
-		var r recipient
-		if err := rows.Scan(&r.id, &r.email); err != nil {
-			return nil, err
-		}
-		r.email = strings.TrimSpace(r.email)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // day formats a date as the notices print it (the same in both languages).
 func day(d Date) string { return d.Time().Format("02/01/2006") }
 
@@ -411,23 +380,19 @@ func (j *Jobs) sendNotice(ctx context.Context, c *Certificate, kind NoticeKind, 
 	s := j.s
 	notify := kind != NoticeExpired || NotifyExpired(c.ValidUntil, today)
 	key, args := noticeMessage(c, kind, f, pending, today)
-	argsJSON, err := json.Marshal(args)
-	if err != nil {
-		return 0, false, err
-	}
 	link := "/admin/certificates/" + strconv.FormatInt(c.ID, 10)
 	now := s.stampNow()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var rs []recipient
+		var rs []Recipient
 		if notify {
-			if rs, err = noticeRecipients(ctx, tx, c.ProducerID, c.CommuneCode); err != nil {
+			if rs, err = NoticeRecipients(ctx, tx, c.ProducerID, c.CommuneCode); err != nil {
 				return err
 			}
 		}
 		channel := "none"
 		if notify {
 			channel = "app"
-			if mail.Delivers(j.opt.Mailer) && slices.ContainsFunc(rs, func(r recipient) bool { return r.email != "" }) {
+			if mail.Delivers(j.opt.Mailer) && slices.ContainsFunc(rs, func(r Recipient) bool { return r.Email != "" }) {
 				channel = "app+email"
 			}
 		}
@@ -439,17 +404,8 @@ func (j *Jobs) sendNotice(ctx context.Context, c *Certificate, kind NoticeKind, 
 		if err != nil {
 			return fmt.Errorf("insert notice: %w", err)
 		}
-		for _, r := range rs {
-			status := ""
-			if r.email != "" {
-				status = "pending"
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, notice_id, certificate_id, kind, message, args, link,
-					created_at, read_at, email, email_status, email_attempts, email_error, emailed_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 0, '', NULL)`,
-				r.id, id, c.ID, string(kind), key, string(argsJSON), link, now, r.email, status); err != nil {
-				return fmt.Errorf("insert notification: %w", err)
-			}
+		if err := insertNotifications(ctx, tx, now, rs, id, c.ID, string(kind), key, args, link); err != nil {
+			return err
 		}
 		n, done = len(rs), true
 		if kind == NoticeExpired {

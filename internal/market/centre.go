@@ -64,7 +64,8 @@ type DesignCentre struct {
 	Version   int       `json:"version"`
 }
 
-// DesignCentreInput is the office's form.
+// DesignCentreInput is the office's form. Version is the version read, on
+// a change (ignored on creation).
 type DesignCentreInput struct {
 	Name           string         `json:"name"`
 	CommuneCode    string         `json:"commune_code"`
@@ -78,6 +79,7 @@ type DesignCentreInput struct {
 	ZonePhoto      bool           `json:"zone_photo"`
 	OCOPSharePct   int            `json:"ocop_share_pct"`
 	Scores         map[string]int `json:"scores"`
+	Version        int            `json:"version,omitempty"`
 }
 
 // CentreChecklist returns the hard conditions of QĐ 6385 a centre misses
@@ -121,11 +123,9 @@ func ScoreCentre(scores map[string]int) (int, apperr.Errs) {
 	return total, errs
 }
 
-// CreateDesignCentre records a design centre with its scored form (the office).
-func (s *Service) CreateDesignCentre(ctx context.Context, p *account.Principal, in DesignCentreInput) (DesignCentre, error) {
-	if !CanManagePoints(p) {
-		return DesignCentre{}, apperr.New(apperr.Forbidden, "err.forbidden")
-	}
+// validateCentre normalises and checks the form; it returns the total and
+// the scores as stored (JSON).
+func (s *Service) validateCentre(in *DesignCentreInput) (int, string, error) {
 	var errs apperr.Errs
 	checkText(&errs, "name", &in.Name, 200, true)
 	checkText(&errs, "address_line", &in.AddressLine, 300, false)
@@ -146,12 +146,24 @@ func (s *Service) CreateDesignCentre(ctx context.Context, p *account.Principal, 
 	total, serrs := ScoreCentre(in.Scores)
 	errs = append(errs, serrs...)
 	if err := errs.Err(); err != nil {
-		return DesignCentre{}, err
+		return 0, "", err
 	}
 	if in.Scores == nil {
 		in.Scores = map[string]int{}
 	}
 	b, err := json.Marshal(in.Scores)
+	if err != nil {
+		return 0, "", err
+	}
+	return total, string(b), nil
+}
+
+// CreateDesignCentre records a design centre with its scored form (the office).
+func (s *Service) CreateDesignCentre(ctx context.Context, p *account.Principal, in DesignCentreInput) (DesignCentre, error) {
+	if !CanManagePoints(p) {
+		return DesignCentre{}, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	total, scores, err := s.validateCentre(&in)
 	if err != nil {
 		return DesignCentre{}, err
 	}
@@ -162,7 +174,7 @@ func (s *Service) CreateDesignCentre(ctx context.Context, p *account.Principal, 
 		id, err = db.Insert(ctx, tx, `INSERT INTO design_centres (name, commune_code, address_line, latitude, longitude, area_m2, zone_display,
 			zone_meeting, zone_experience, zone_photo, ocop_share_pct, scores, total, created_at, updated_at, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, in.Name, in.CommuneCode, in.AddressLine, *in.Latitude, *in.Longitude,
-			in.AreaM2, in.ZoneDisplay, in.ZoneMeeting, in.ZoneExperience, in.ZonePhoto, in.OCOPSharePct, string(b), total, now, now)
+			in.AreaM2, in.ZoneDisplay, in.ZoneMeeting, in.ZoneExperience, in.ZonePhoto, in.OCOPSharePct, scores, total, now, now)
 		if err != nil {
 			return err
 		}
@@ -197,8 +209,7 @@ func scanCentre(sc interface{ Scan(...any) error }) (DesignCentre, error) {
 
 // DesignCentre returns a design centre (public).
 func (s *Service) DesignCentre(ctx context.Context, id int64) (DesignCentre, error) {
-	c, err := scanCentre(s.DB.QueryRowContext(ctx, "SELECT "+centreCols+" FROM design_centres WHERE id = ?", id))
-	return c, db.Scan(err, "market.err_centre_not_found")
+	return s.centre(ctx, s.DB, id)
 }
 
 // DesignCentres lists the design centres by name.
@@ -217,4 +228,71 @@ func (s *Service) DesignCentres(ctx context.Context) ([]DesignCentre, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func (s *Service) centre(ctx context.Context, q db.Queryer, id int64) (DesignCentre, error) {
+	c, err := scanCentre(q.QueryRowContext(ctx, "SELECT "+centreCols+" FROM design_centres WHERE id = ?", id))
+	return c, db.Scan(err, "market.err_centre_not_found")
+}
+
+// UpdateDesignCentre changes a design centre and scores it again (the
+// office; optimistic locking on Version).
+func (s *Service) UpdateDesignCentre(ctx context.Context, p *account.Principal, id int64, in DesignCentreInput) (DesignCentre, error) {
+	if !CanManagePoints(p) {
+		return DesignCentre{}, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	total, scores, err := s.validateCentre(&in)
+	if err != nil {
+		return DesignCentre{}, err
+	}
+	if err := needVersion(in.Version); err != nil {
+		return DesignCentre{}, err
+	}
+	var out DesignCentre
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := s.centre(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE design_centres SET name = ?, commune_code = ?, address_line = ?, latitude = ?, longitude = ?, area_m2 = ?,
+			zone_display = ?, zone_meeting = ?, zone_experience = ?, zone_photo = ?, ocop_share_pct = ?, scores = ?, total = ?, updated_at = ?,
+			version = version + 1 WHERE id = ? AND version = ?`, in.Name, in.CommuneCode, in.AddressLine, *in.Latitude, *in.Longitude, in.AreaM2,
+			in.ZoneDisplay, in.ZoneMeeting, in.ZoneExperience, in.ZonePhoto, in.OCOPSharePct, scores, total, s.stamp(), id, in.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "err.stale")
+		}
+		if out, err = s.centre(ctx, tx, id); err != nil {
+			return err
+		}
+		return account.Audit(ctx, tx, p, "design_centre.update", "design_centre", id, out.CommuneCode, before, out)
+	})
+	return out, err
+}
+
+// DeleteDesignCentre removes a design centre (the office; version is the
+// version read).
+func (s *Service) DeleteDesignCentre(ctx context.Context, p *account.Principal, id int64, version int) error {
+	if !CanManagePoints(p) {
+		return apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	if err := needVersion(version); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := s.centre(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM design_centres WHERE id = ? AND version = ?", id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "err.stale")
+		}
+		return account.Audit(ctx, tx, p, "design_centre.delete", "design_centre", id, before.CommuneCode, before, nil)
+	})
 }

@@ -44,15 +44,20 @@ type ChainListing struct {
 	StoreID     int64  `json:"store_id,omitempty"`
 }
 
-// ChainInput creates a chain with its stores.
+// ChainInput creates a chain with its stores, or replaces a chain's name,
+// website and stores (Version is the version read; ignored on creation).
 type ChainInput struct {
 	Name    string            `json:"name"`
 	Website string            `json:"website"`
 	Stores  []ChainStoreInput `json:"stores"`
+	Version int               `json:"version,omitempty"`
 }
 
-// ChainStoreInput is a store of a new chain.
+// ChainStoreInput is a store of a chain. On a change, ID names an existing
+// store of the chain to keep (its listings stay); a store without ID is
+// new, and the chain's stores not named are removed with their listings.
 type ChainStoreInput struct {
+	ID          int64    `json:"id,omitempty"`
 	Name        string   `json:"name"`
 	CommuneCode string   `json:"commune_code"`
 	AddressLine string   `json:"address_line"`
@@ -67,11 +72,8 @@ type ListingInput struct {
 	StoreID     int64  `json:"store_id"`
 }
 
-// CreateChain records a retail chain and its stores (the office).
-func (s *Service) CreateChain(ctx context.Context, p *account.Principal, in ChainInput) (Chain, error) {
-	if !CanManagePoints(p) {
-		return Chain{}, apperr.New(apperr.Forbidden, "err.forbidden")
-	}
+// validateChain normalises and checks a chain and its stores.
+func (s *Service) validateChain(in *ChainInput) error {
 	var errs apperr.Errs
 	checkText(&errs, "name", &in.Name, 200, true)
 	checkText(&errs, "website", &in.Website, 300, false)
@@ -86,7 +88,8 @@ func (s *Service) CreateChain(ctx context.Context, p *account.Principal, in Chai
 		f := fmt.Sprintf("stores[%d].", i)
 		checkText(&errs, f+"name", &st.Name, 200, true)
 		checkText(&errs, f+"address_line", &st.AddressLine, 300, false)
-		if _, ok := s.Registry.Units().Ward(strings.TrimSpace(st.CommuneCode)); !ok {
+		st.CommuneCode = strings.TrimSpace(st.CommuneCode)
+		if _, ok := s.Registry.Units().Ward(st.CommuneCode); !ok {
 			errs.Add(f+"commune_code", "err.commune_unknown")
 		}
 		if st.Latitude == nil || st.Longitude == nil {
@@ -95,7 +98,15 @@ func (s *Service) CreateChain(ctx context.Context, p *account.Principal, in Chai
 			errs.Add(f+"latitude", "err.coords_outside_vietnam")
 		}
 	}
-	if err := errs.Err(); err != nil {
+	return errs.Err()
+}
+
+// CreateChain records a retail chain and its stores (the office).
+func (s *Service) CreateChain(ctx context.Context, p *account.Principal, in ChainInput) (Chain, error) {
+	if !CanManagePoints(p) {
+		return Chain{}, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	if err := s.validateChain(&in); err != nil {
 		return Chain{}, err
 	}
 	var id int64
@@ -173,14 +184,17 @@ func (s *Service) AddListing(ctx context.Context, p *account.Principal, chainID 
 }
 
 // Chain returns a chain with its stores and listings.
-func (s *Service) Chain(ctx context.Context, id int64) (Chain, error) {
+func (s *Service) Chain(ctx context.Context, id int64) (Chain, error) { return s.chain(ctx, s.DB, id) }
+
+// chain reads a chain with q (a transaction sees its own changes).
+func (s *Service) chain(ctx context.Context, q db.Queryer, id int64) (Chain, error) {
 	var c Chain
-	err := s.DB.QueryRowContext(ctx, "SELECT id, name, website, created_at, version FROM retail_chains WHERE id = ?", id).
+	err := q.QueryRowContext(ctx, "SELECT id, name, website, created_at, version FROM retail_chains WHERE id = ?", id).
 		Scan(&c.ID, &c.Name, &c.Website, &c.CreatedAt, &c.Version)
 	if err != nil {
 		return c, db.Scan(err, "market.err_chain_not_found")
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT id, name, commune_code, address_line, latitude, longitude FROM chain_stores WHERE chain_id = ? ORDER BY name, id", id)
+	rows, err := q.QueryContext(ctx, "SELECT id, name, commune_code, address_line, latitude, longitude FROM chain_stores WHERE chain_id = ? ORDER BY name, id", id)
 	if err != nil {
 		return c, err
 	}
@@ -193,7 +207,7 @@ func (s *Service) Chain(ctx context.Context, id int64) (Chain, error) {
 		c.Stores = append(c.Stores, st)
 	}
 	rows.Close()
-	rows, err = s.DB.QueryContext(ctx, `SELECT p.id, p.code, p.name, COALESCE(l.store_id, 0) FROM chain_listings l JOIN products p ON p.id = l.product_id
+	rows, err = q.QueryContext(ctx, `SELECT p.id, p.code, p.name, COALESCE(l.store_id, 0) FROM chain_listings l JOIN products p ON p.id = l.product_id
 		WHERE l.chain_id = ? AND p.status = 'active' ORDER BY p.name, p.id, COALESCE(l.store_id, 0)`, id)
 	if err != nil {
 		return c, err
@@ -225,4 +239,169 @@ func (s *Service) Chains(ctx context.Context) ([]Chain, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// needVersion refuses a change that does not say which version it was
+// based on (the optimistic lock needs one).
+func needVersion(version int) error {
+	if version <= 0 {
+		return apperr.Fields(apperr.Field("version", "err.required"))
+	}
+	return nil
+}
+
+// UpdateChain replaces a chain's name, website and stores (the office;
+// optimistic locking on Version). Stores named by ID are changed in place
+// and keep their listings; stores without ID are added; the chain's other
+// stores are removed with their store listings.
+func (s *Service) UpdateChain(ctx context.Context, p *account.Principal, id int64, in ChainInput) (Chain, error) {
+	if !CanManagePoints(p) {
+		return Chain{}, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	if err := s.validateChain(&in); err != nil {
+		return Chain{}, err
+	}
+	if err := needVersion(in.Version); err != nil {
+		return Chain{}, err
+	}
+	var out Chain
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := s.chain(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		kept := map[int64]bool{}
+		for _, st := range before.Stores {
+			kept[st.ID] = false
+		}
+		var errs apperr.Errs
+		for i, st := range in.Stores {
+			if st.ID == 0 {
+				continue
+			}
+			if used, ok := kept[st.ID]; !ok || used {
+				errs.Add(fmt.Sprintf("stores[%d].id", i), "market.err_store_not_in_chain")
+				continue
+			}
+			kept[st.ID] = true
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		now := s.stamp()
+		res, err := tx.ExecContext(ctx, "UPDATE retail_chains SET name = ?, website = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+			in.Name, in.Website, now, id, in.Version)
+		if err != nil {
+			if _, ok := db.IsUnique(err); ok {
+				return apperr.Fields(apperr.Field("name", "market.err_chain_exists"))
+			}
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "err.stale")
+		}
+		for _, st := range before.Stores {
+			if kept[st.ID] {
+				continue
+			}
+			// The foreign keys cascade too; deleting the listings first
+			// keeps the rule visible here and independent of the engine.
+			if _, err := tx.ExecContext(ctx, "DELETE FROM chain_listings WHERE store_id = ?", st.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM chain_stores WHERE id = ?", st.ID); err != nil {
+				return err
+			}
+		}
+		for _, st := range in.Stores {
+			if st.ID != 0 {
+				_, err = tx.ExecContext(ctx, "UPDATE chain_stores SET name = ?, commune_code = ?, address_line = ?, latitude = ?, longitude = ? WHERE id = ? AND chain_id = ?",
+					st.Name, st.CommuneCode, st.AddressLine, *st.Latitude, *st.Longitude, st.ID, id)
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO chain_stores (chain_id, name, commune_code, address_line, latitude, longitude, created_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, id, st.Name, st.CommuneCode, st.AddressLine, *st.Latitude, *st.Longitude, now)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if out, err = s.chain(ctx, tx, id); err != nil {
+			return err
+		}
+		return account.Audit(ctx, tx, p, "retail_chain.update", "retail_chain", id, "", before, out)
+	})
+	return out, err
+}
+
+// DeleteChain removes a chain with its stores and listings (the office;
+// version is the version read).
+func (s *Service) DeleteChain(ctx context.Context, p *account.Principal, id int64, version int) error {
+	if !CanManagePoints(p) {
+		return apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	if err := needVersion(version); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := s.chain(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return apperr.New(apperr.Conflict, "err.stale")
+		}
+		for _, q := range []string{"DELETE FROM chain_listings WHERE chain_id = ?", "DELETE FROM chain_stores WHERE chain_id = ?",
+			"DELETE FROM retail_chains WHERE id = ?"} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return account.Audit(ctx, tx, p, "retail_chain.delete", "retail_chain", id, "", before, nil)
+	})
+}
+
+// RemoveChainListing takes a product off a chain (the office, or the
+// producer of the product, as AddListing). store nil removes every
+// listing of the product in the chain; a pointer to 0 the chain-wide
+// listing only; a store's id that store's listing only.
+func (s *Service) RemoveChainListing(ctx context.Context, p *account.Principal, chainID, productID int64, store *int64) error {
+	if p == nil {
+		return apperr.New(apperr.Unauthenticated, "err.login_required")
+	}
+	if !p.Province() && !p.Is(account.RoleProducer) {
+		return apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	var producerID int64
+	err := s.DB.QueryRowContext(ctx, "SELECT producer_id FROM products WHERE id = ?", productID).Scan(&producerID)
+	if err != nil {
+		return db.Scan(err, "err.product_not_found")
+	}
+	if !p.Province() && !p.ActsFor(producerID) {
+		return apperr.New(apperr.Forbidden, "err.out_of_scope")
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM retail_chains WHERE id = ?", chainID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(apperr.NotFound, "market.err_chain_not_found")
+		}
+		q, args := "DELETE FROM chain_listings WHERE chain_id = ? AND product_id = ?", []any{chainID, productID}
+		if store != nil {
+			q, args = q+" AND COALESCE(store_id, 0) = ?", append(args, *store)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "market.err_listing_not_found")
+		}
+		removed := map[string]any{"product_id": productID}
+		if store != nil {
+			removed["store_id"] = *store
+		}
+		return account.Audit(ctx, tx, p, "retail_chain.listing_remove", "retail_chain", chainID, "", removed, nil)
+	})
 }

@@ -252,6 +252,19 @@ func WriteMerchantTSV(w io.Writer, items []MerchantItem) error {
 var BulkCSVHeader = []string{"sku", "name", "description", "brand", "gtin", "price_vnd", "image_url", "category_code", "ocop_star",
 	"certificate_number", "certificate_valid_until", "producer", "product_url"}
 
+// csvRow keeps a spreadsheet from reading a cell as a formula (CSV
+// injection: a product named "=HYPERLINK(…)" by its producer): a cell
+// starting with = + - @ or a tab or carriage return gets a leading
+// apostrophe, the registry's export convention.
+func csvRow(cells []string) []string {
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			cells[i] = "'" + c
+		}
+	}
+	return cells
+}
+
 // WriteBulkCSV writes the marketplace bulk-upload CSV (UTF-8, RFC 4180).
 func WriteBulkCSV(w io.Writer, ps []FeedProduct) error {
 	cw := csv.NewWriter(w)
@@ -263,8 +276,8 @@ func WriteBulkCSV(w io.Writer, ps []FeedProduct) error {
 		if p.PriceVND > 0 {
 			price = strconv.FormatInt(p.PriceVND, 10)
 		}
-		if err := cw.Write([]string{p.Code, cut(p.Name, 120), cut(p.Description, 3000), p.Brand, p.GTIN, price, p.ImageURL, p.CategoryCode,
-			strconv.Itoa(p.Star), p.Certificate, p.ValidUntil, p.ProducerName, p.URL}); err != nil {
+		if err := cw.Write(csvRow([]string{p.Code, cut(p.Name, 120), cut(p.Description, 3000), p.Brand, p.GTIN, price, p.ImageURL, p.CategoryCode,
+			strconv.Itoa(p.Star), p.Certificate, p.ValidUntil, p.ProducerName, p.URL})); err != nil {
 			return err
 		}
 	}
@@ -283,9 +296,9 @@ func WriteOpenDataCSV(w io.Writer, ps []FeedProduct) error {
 		return err
 	}
 	for _, p := range ps {
-		if err := cw.Write([]string{p.Code, p.Name, p.NameEn, p.CategoryCode, strconv.FormatInt(p.ProducerID, 10), p.ProducerName,
+		if err := cw.Write(csvRow([]string{p.Code, p.Name, p.NameEn, p.CategoryCode, strconv.FormatInt(p.ProducerID, 10), p.ProducerName,
 			p.CommuneCode, strconv.Itoa(p.Star), strconv.FormatBool(p.Potential5), p.Certificate, p.IssuedOn, p.ValidUntil,
-			strconv.Itoa(p.SalePts), strconv.FormatBool(p.Online), p.URL}); err != nil {
+			strconv.Itoa(p.SalePts), strconv.FormatBool(p.Online), p.URL})); err != nil {
 			return err
 		}
 	}

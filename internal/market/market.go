@@ -1,10 +1,11 @@
 // Package market is market access (issue 7): OCOP sale points (QĐ 950)
 // with their operators and shelves and the "nearest points that stock this
-// product" index, marketplace storefront links and the exports (Google
+// product" index and their photos, marketplace storefront links and the exports (Google
 // Merchant Center feed, bulk-upload CSV, open data), certifications and
 // standards (VietGAP, HACCP, …) with expiry reminders, retail chains,
 // design centres (QĐ 6385) and tourism routes. It owns the tables of
-// migration 0013 and imports account, registry and evaluation; events, the
+// migrations 0013, 0017 (sale-point photos) and 0018 (reminders sent) and
+// imports account, registry and evaluation; events, the
 // supply–demand board and support programmes are package trade, which
 // reads certifications through Service.Certifications.
 package market

@@ -17,6 +17,7 @@ import (
 	"ocop/internal/adminunit"
 	"ocop/internal/apperr"
 	"ocop/internal/db"
+	"ocop/internal/registry"
 	"ocop/internal/textfold"
 )
 
@@ -65,6 +66,8 @@ type SalePoint struct {
 	UpdatedAt          time.Time `json:"updated_at"`
 	Version            int       `json:"version"`
 	ProductCount       int       `json:"product_count"`
+	// Photos are filled by SalePoint (a single point), in their order.
+	Photos []registry.Image `json:"photos,omitempty"`
 }
 
 // SalePointInput is what the office's form or the API gives.
@@ -107,7 +110,7 @@ func checkText(errs *apperr.Errs, field string, v *string, max int, required boo
 		errs.Add(field, "err.required")
 	case utf8.RuneCountInString(*v) > max:
 		errs.Add(field, "err.too_long", max)
-	case strings.ContainsAny(*v, "\x00"):
+	case strings.ContainsAny(*v, "\x00") || !utf8.ValidString(*v):
 		errs.Add(field, "err.control_chars")
 	}
 }
@@ -306,7 +309,8 @@ func (s *Service) SalePoint(ctx context.Context, p *account.Principal, id int64)
 			return SalePoint{}, apperr.New(apperr.NotFound, "market.err_point_not_found")
 		}
 	}
-	return x, nil
+	x.Photos, err = s.photos(ctx, s.DB, id)
+	return x, err
 }
 
 // PointFilter selects sale points.

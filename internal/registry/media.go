@@ -98,6 +98,47 @@ func (s *Service) MediaType(ctx context.Context, hash string) (string, error) {
 	return ct, db.Scan(err, "err.media_not_found")
 }
 
+// MaxUpload is the largest accepted upload in bytes.
+func (s *Service) MaxUpload() int64 { return s.maxUpload }
+
+// SaveMedia checks an upload with CheckImage (the configured size limit)
+// and writes its file into the media directory, once per content hash,
+// through a temporary file. Nothing is written when the check fails. The
+// caller records the media row with RecordMedia in the transaction that
+// attaches the image (product photos, sale-point photos); size is the
+// file's length in bytes.
+func (s *Service) SaveMedia(r io.Reader) (im Image, size int, err error) {
+	if s.mediaDir == "" {
+		return Image{}, 0, apperr.New(apperr.Invalid, "err.uploads_disabled")
+	}
+	data, im, err := CheckImage(r, s.maxUpload)
+	if err != nil {
+		return Image{}, 0, err
+	}
+	path := s.MediaPath(im.Hash)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return Image{}, 0, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, data, 0o640); err != nil {
+			return Image{}, 0, err
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return Image{}, 0, err
+		}
+	}
+	return im, len(data), nil
+}
+
+// RecordMedia adds the media row of an image saved by SaveMedia (nothing
+// when the same content is already recorded).
+func (s *Service) RecordMedia(ctx context.Context, tx *db.Tx, im Image, size int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO media (hash, content_type, size, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (hash) DO NOTHING`, im.Hash, im.ContentType, size, im.Width, im.Height, s.stamp())
+	return err
+}
+
 // AddImage stores an uploaded image and attaches it to a product.
 func (s *Service) AddImage(ctx context.Context, p *account.Principal, productID int64, r io.Reader, caption string) (Image, error) {
 	if s.mediaDir == "" {
@@ -112,29 +153,16 @@ func (s *Service) AddImage(ctx context.Context, p *account.Principal, productID 
 	if !canManage(p, x.CommuneCode, x.ProducerID) {
 		return Image{}, forbidden()
 	}
-	data, im, err := CheckImage(r, s.maxUpload)
-	if err != nil {
-		return Image{}, err
-	}
 	var errs apperr.Errs
 	checkText(&errs, "caption", &caption, 300, false)
 	if err := errs.Err(); err != nil {
 		return Image{}, err
 	}
-	im.Caption = caption
-	path := s.MediaPath(im.Hash)
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	im, size, err := s.SaveMedia(r)
+	if err != nil {
 		return Image{}, err
 	}
-	if _, err := os.Stat(path); err != nil {
-		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, data, 0o640); err != nil {
-			return Image{}, err
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return Image{}, err
-		}
-	}
+	im.Caption = caption
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		x, err := s.product(ctx, tx, productID)
 		if err != nil {
@@ -146,8 +174,7 @@ func (s *Service) AddImage(ctx context.Context, p *account.Principal, productID 
 		if len(x.Images) >= MaxImagesPerProduct {
 			return apperr.Fields(apperr.Field("image", "err.too_many_images", MaxImagesPerProduct))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO media (hash, content_type, size, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (hash) DO NOTHING`, im.Hash, im.ContentType, len(data), im.Width, im.Height, s.stamp()); err != nil {
+		if err := s.RecordMedia(ctx, tx, im, size); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO product_images (product_id, media_hash, position, caption) VALUES (?, ?, ?, ?)",

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ocop/internal/account"
 	"ocop/internal/apperr"
@@ -67,8 +68,9 @@ func (in *AreaInput) validate() error {
 	if in.Hectares < 0 || in.Hectares > 1e6 || math.IsNaN(in.Hectares) {
 		errs.Add("hectares", "trace.err_hectares")
 	}
+	// The bounds are written so that NaN fails them.
 	if (in.Latitude == nil) != (in.Longitude == nil) ||
-		(in.Latitude != nil && (*in.Latitude < -90 || *in.Latitude > 90 || *in.Longitude < -180 || *in.Longitude > 180)) {
+		(in.Latitude != nil && !(*in.Latitude >= -90 && *in.Latitude <= 90 && *in.Longitude >= -180 && *in.Longitude <= 180)) {
 		errs.Add("latitude", "trace.err_place")
 	}
 	if in.Outline != "" {
@@ -96,12 +98,28 @@ func (in *AreaInput) validate() error {
 	if len(in.Certifications) > 20 {
 		errs.Add("certifications", "trace.err_cert_name")
 	}
+	checkClean(&errs, "name", in.Name)
+	checkClean(&errs, "materials", in.Materials)
+	checkClean(&errs, "outline", in.Outline)
+	for i, c := range in.Certifications {
+		checkClean(&errs, fmt.Sprintf("certifications[%d].name", i), c.Name+c.Number+c.ValidUntil)
+	}
 	return errs.Err()
 }
 
+// checkClean refuses text with NUL bytes or bytes that are not UTF-8:
+// PostgreSQL cannot store them in TEXT, and no form sends them.
+func checkClean(errs *apperr.Errs, field, s string) {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		errs.Add(field, "err.control_chars")
+	}
+}
+
+// validDate reports whether s is a real YYYY-MM-DD date within 1900–2200
+// (year 0000 parses, but no lot or certificate dates from it).
 func validDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
+	t, err := time.Parse("2006-01-02", s)
+	return err == nil && t.Year() >= 1900 && t.Year() <= 2200
 }
 
 // producerCommune returns a producer's commune, or NotFound.

@@ -149,6 +149,40 @@ func (e *EPCISError) Path() string {
 // MaxEvents is the most events one capture document may carry.
 const MaxEvents = 20_000
 
+// hasNUL reports whether a JSON value holds a NUL character (written
+// \u0000) in any key or string: PostgreSQL cannot store it in TEXT.
+// Bytes that are not UTF-8 need no check: encoding/json replaces them.
+func hasNUL(raw json.RawMessage) bool {
+	if !bytes.Contains(raw, []byte(`\u0000`)) {
+		return false
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false // parseEvent reports the syntax
+	}
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch x := v.(type) {
+		case string:
+			return strings.ContainsRune(x, 0)
+		case []any:
+			for _, y := range x {
+				if walk(y) {
+					return true
+				}
+			}
+		case map[string]any:
+			for k, y := range x {
+				if strings.ContainsRune(k, 0) || walk(y) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
+}
+
 // ParseEPCIS reads an EPCISDocument (EPCIS 2.0 JSON/JSON-LD). It checks the
 // shape, the event types, times, actions, identifiers and CBV values, and
 // stops at the first problem with its position; it never looks at the
@@ -193,6 +227,9 @@ func ParseEPCIS(b []byte) ([]Event, error) {
 	}
 	out := make([]Event, 0, len(list))
 	for i, raw := range list {
+		if hasNUL(raw) {
+			return nil, &EPCISError{Index: i, Key: "err.control_chars"}
+		}
 		e, err := parseEvent(raw)
 		if err != nil {
 			err.Index = i

@@ -557,7 +557,8 @@ func (s *Service) AddEvent(ctx context.Context, p *account.Principal, lotID int6
 	if len([]rune(f.Place)) > 200 || (f.Step == StepReceiving && f.Place == "") {
 		errs.Add("place", "trace.err_place_name")
 	}
-	if f.Quantity < 0 {
+	checkClean(&errs, "place", f.Place)
+	if !(f.Quantity >= 0 && f.Quantity <= 1e12) { // NaN and infinities fail
 		errs.Add("quantity", "trace.err_quantity")
 	}
 	if err := errs.Err(); err != nil {

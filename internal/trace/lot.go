@@ -125,6 +125,8 @@ func (in *LotForm) validate() error {
 	if len([]rune(in.Note)) > 2000 {
 		errs.Add("note", "trace.err_note")
 	}
+	checkClean(&errs, "standards", in.Standards)
+	checkClean(&errs, "note", in.Note)
 	if len(in.Inputs) > 50 {
 		errs.Add("inputs", "trace.err_inputs")
 	}
@@ -392,6 +394,10 @@ func (s *Service) AssignStamps(ctx context.Context, p *account.Principal, lotID 
 		if strings.TrimSpace(a.Batch) != "" {
 			var id, product int64
 			var count int
+			var errs apperr.Errs
+			if checkClean(&errs, "batch", a.Batch); errs.Err() != nil {
+				return apperr.Fields(apperr.Field("batch", "trace.err_batch"))
+			}
 			err := tx.QueryRowContext(ctx, `SELECT id, product_id, count FROM stamp_batches WHERE code = ?`, strings.ToUpper(strings.TrimSpace(a.Batch))).
 				Scan(&id, &product, &count)
 			if err == sql.ErrNoRows || (err == nil && product != l.ProductID) {
@@ -494,6 +500,10 @@ func (s *Service) Recall(ctx context.Context, p *account.Principal, lotID int64,
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 2000 {
 		return Lot{}, apperr.Fields(apperr.Field("reason", "trace.err_reason"))
+	}
+	var errs apperr.Errs
+	if checkClean(&errs, "reason", reason); errs.Err() != nil {
+		return Lot{}, errs.Err()
 	}
 	if l.Recalled() {
 		return Lot{}, apperr.New(apperr.Conflict, "trace.err_recalled")

@@ -290,6 +290,9 @@ func (s *Service) Contact(ctx context.Context, p *account.Principal, demandID, p
 		if utf8.RuneCountInString(text) > 2000 {
 			errs.Add("message", "err.too_long", 2000)
 		}
+		if !cleanText(text) {
+			errs.Add("message", "err.control_chars")
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -336,6 +339,9 @@ func (s *Service) Contact(ctx context.Context, p *account.Principal, demandID, p
 			return err
 		}
 		if out, err = s.lead(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := s.notifyContact(ctx, tx, out); err != nil {
 			return err
 		}
 		return account.Audit(ctx, tx, p, "trade.lead.contact", "trade_lead", id, "", nil, map[string]any{"demand_id": demandID, "producer_id": producerID, "flags": flags})
@@ -492,6 +498,9 @@ func (s *Service) Reply(ctx context.Context, p *account.Principal, id int64, tex
 		if utf8.RuneCountInString(text) > 2000 {
 			errs.Add("message", "err.too_long", 2000)
 		}
+		if !cleanText(text) {
+			errs.Add("message", "err.control_chars")
+		}
 		if to != "" && !CanMove(l.State, to) {
 			errs.Add("state", "trade.err_lead_move", string(l.State), string(to))
 		}
@@ -515,6 +524,9 @@ func (s *Service) Reply(ctx context.Context, p *account.Principal, id int64, tex
 			return err
 		}
 		if out, err = s.lead(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := s.notifyReply(ctx, tx, out, side, l.State); err != nil {
 			return err
 		}
 		return account.Audit(ctx, tx, p, "trade.lead.reply", "trade_lead", id, "", map[string]any{"state": l.State}, map[string]any{"state": state, "side": side})
@@ -546,6 +558,9 @@ func (s *Service) ReportBuyer(ctx context.Context, p *account.Principal, leadID 
 		}
 		if utf8.RuneCountInString(note) > 2000 {
 			errs.Add("note", "err.too_long", 2000)
+		}
+		if !cleanText(note) {
+			errs.Add("note", "err.control_chars")
 		}
 		if err := errs.Err(); err != nil {
 			return err

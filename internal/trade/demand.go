@@ -60,16 +60,32 @@ type DemandInput struct {
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
 
-// checkText trims s and checks its length in characters.
+// checkText trims s and checks its length in characters; NUL bytes and
+// bytes that are not UTF-8 are refused (PostgreSQL cannot store them in
+// TEXT, and no form sends them).
 func checkText(errs *apperr.Errs, field string, s *string, required bool, maxLen int) {
 	*s = textfold.NFC(*s)
-	if required && *s == "" {
+	switch {
+	case !cleanText(*s):
+		errs.Add(field, "err.control_chars")
+	case required && *s == "":
 		errs.Add(field, "err.required")
-	}
-	if utf8.RuneCountInString(*s) > maxLen {
+	case utf8.RuneCountInString(*s) > maxLen:
 		errs.Add(field, "err.too_long", maxLen)
 	}
 }
+
+// cleanText reports whether s is valid UTF-8 without NUL bytes.
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// MaxQuantity bounds quantities and capacities (in their unit per
+// delivery): far above any real order, low enough that the engine's
+// monthly figures stay finite.
+const MaxQuantity = 1e12
+
+// validQuantity reports whether q is a positive finite quantity within
+// MaxQuantity (NaN and infinities fail: a form may send "inf").
+func validQuantity(q float64) bool { return q > 0 && q <= MaxQuantity }
 
 func (s *Service) validateDemand(in *DemandInput) error {
 	var errs apperr.Errs
@@ -82,7 +98,7 @@ func (s *Service) validateDemand(in *DemandInput) error {
 	} else if _, ok := s.Registry.Categories().Get(in.CategoryCode); !ok {
 		errs.Add("category_code", "trade.err_category")
 	}
-	if in.Quantity <= 0 {
+	if !validQuantity(in.Quantity) {
 		errs.Add("quantity", "trade.err_quantity")
 	}
 	if !slices.Contains(Units, in.Unit) {

@@ -78,8 +78,17 @@ func checkURL(errs *apperr.Errs, field, s string) {
 		return
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if err != nil || !cleanText(s) || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		errs.Add(field, "trade.err_url")
+	}
+}
+
+// checkYear refuses a time outside the years the platform schedules in
+// (2000–2100): year 0 or 9999 typed into a date field cannot be stored
+// alike on both engines, and a weekly repeat must not run past year 9999.
+func checkYear(errs *apperr.Errs, field string, t time.Time) {
+	if !t.IsZero() && (t.Year() < 2000 || t.Year() > 2100) {
+		errs.Add(field, "trade.err_year")
 	}
 }
 
@@ -108,6 +117,9 @@ func validateEvent(in *EventInput) error {
 	if in.RegistrationDeadline.IsZero() || in.RegistrationDeadline.After(in.StartsAt) {
 		errs.Add("registration_deadline", "trade.err_event_deadline")
 	}
+	checkYear(&errs, "starts_at", in.StartsAt)
+	checkYear(&errs, "ends_at", in.EndsAt)
+	checkYear(&errs, "registration_deadline", in.RegistrationDeadline)
 	if in.BoothCapacity < 0 || in.BoothCapacity > 100000 {
 		errs.Add("booth_capacity", "trade.err_capacity_range")
 	}
@@ -431,6 +443,10 @@ func (s *Service) Decide(ctx context.Context, p *account.Principal, regID int64,
 		if err != nil {
 			return err
 		}
+		// Lock the event as Register does: places are counted below.
+		if _, err := tx.ExecContext(ctx, "UPDATE trade_events SET version = version WHERE id = ?", r.EventID); err != nil {
+			return err
+		}
 		e, err := s.event(ctx, tx, r.EventID)
 		if err != nil {
 			return err
@@ -439,6 +455,12 @@ func (s *Service) Decide(ctx context.Context, p *account.Principal, regID int64,
 		checkText(&errs, "booth_label", &booth, approve && e.Kind != "livestream", 50)
 		if err := errs.Err(); err != nil {
 			return err
+		}
+		// A rejected registration holds no places: approving it again
+		// takes them anew and must still fit (another producer may have
+		// taken them meanwhile).
+		if approve && r.Status == "rejected" && e.BoothsTaken+r.Booths > e.BoothCapacity {
+			return apperr.New(apperr.Invalid, "trade.err_over_capacity", max(0, e.BoothCapacity-e.BoothsTaken), e.BoothCapacity)
 		}
 		status := "rejected"
 		if approve {
@@ -484,8 +506,13 @@ func (s *Service) ReportOutcome(ctx context.Context, p *account.Principal, regID
 		} else if s.now().Before(e.StartsAt) {
 			errs.Add("sales_vnd", "trade.err_outcome_early")
 		}
-		if sales < 0 || contacts < 0 || orders < 0 {
+		switch {
+		case sales < 0 || contacts < 0 || orders < 0:
 			errs.Add("sales_vnd", "trade.err_outcome_negative")
+		case sales > MaxVND || contacts > MaxCount || orders > MaxCount:
+			// Sums over registrations must stay within BIGINT and the
+			// counts within INTEGER columns.
+			errs.Add("sales_vnd", "trade.err_too_large")
 		}
 		if err := errs.Err(); err != nil {
 			return err
@@ -498,6 +525,14 @@ func (s *Service) ReportOutcome(ctx context.Context, p *account.Principal, regID
 			map[string]any{"sales_vnd": r.SalesVND, "contacts": r.Contacts, "orders": r.Orders}, map[string]any{"sales_vnd": sales, "contacts": contacts, "orders": orders})
 	})
 }
+
+// MaxVND bounds one amount of money (a budget, a grant, an event's sales):
+// 10^15 đồng, so that any sum of them stays far within int64; MaxCount
+// bounds a reported count (contacts, orders).
+const (
+	MaxVND   = 1_000_000_000_000_000
+	MaxCount = 1_000_000
+)
 
 // EventOutcome sums the outcomes reported for one event.
 type EventOutcome struct {

@@ -79,7 +79,7 @@ func (s *Service) validateOffer(ctx context.Context, q db.Queryer, in *OfferInpu
 	if _, ok := s.Registry.Categories().Get(in.CategoryCode); !ok {
 		errs.Add("category_code", "trade.err_category")
 	}
-	if in.Capacity <= 0 {
+	if !validQuantity(in.Capacity) {
 		errs.Add("capacity", "trade.err_capacity")
 	}
 	if !slices.Contains(Units, in.Unit) {

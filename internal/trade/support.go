@@ -57,6 +57,8 @@ func (s *Service) CreateProgramme(ctx context.Context, p *account.Principal, kin
 	}
 	if budget <= 0 {
 		errs.Add("budget_vnd", "trade.err_budget")
+	} else if budget > MaxVND {
+		errs.Add("budget_vnd", "trade.err_too_large")
 	}
 	if err := errs.Err(); err != nil {
 		return Programme{}, err
@@ -238,6 +240,7 @@ func (s *Service) CreateCourse(ctx context.Context, p *account.Principal, topic,
 	if starts.IsZero() {
 		errs.Add("starts_at", "err.required")
 	}
+	checkYear(&errs, "starts_at", starts)
 	if capacity < 1 || capacity > 10000 {
 		errs.Add("capacity", "trade.err_course_capacity")
 	}

@@ -21,10 +21,10 @@ var catalogueWidths = map[int]bool{160: true, 320: true, 640: true, 1024: true}
 // new photos waits rather than starving the other requests.
 var resizeSlots = make(chan struct{}, 2)
 
-// catalogueImage serves a photo of a public product resized to a standard
-// width (GET /media/{hash}/w/{width}), as JPEG. A variant is made once and
-// kept next to the original (media/ab/<hash>.w320.jpg); originals are
-// never enlarged.
+// catalogueImage serves a photo of a public product or of an operating
+// sale point resized to a standard width (GET /media/{hash}/w/{width}), as
+// JPEG. A variant is made once and kept next to the original
+// (media/ab/<hash>.w320.jpg); originals are never enlarged.
 func (s *Server) catalogueImage(w http.ResponseWriter, r *http.Request) error {
 	hash := r.PathValue("hash")
 	width, err := strconv.Atoi(r.PathValue("width"))
@@ -33,6 +33,9 @@ func (s *Server) catalogueImage(w http.ResponseWriter, r *http.Request) error {
 		return s.notFound(w, r)
 	}
 	ok, err := s.Catalogue.PublicImage(r.Context(), hash)
+	if err == nil && !ok {
+		ok, err = s.Market.PublicPhoto(r.Context(), hash) // photos of operating sale points
+	}
 	if err != nil {
 		return err
 	}

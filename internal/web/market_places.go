@@ -82,9 +82,12 @@ func (s *Server) marketRoute(w http.ResponseWriter, r *http.Request) error {
 }
 
 // centreFormPage is the office's design-centre form: the checklist and the
-// 100-point form's criteria.
+// 100-point form's criteria; ID and Version when changing a recorded
+// centre (market_office_centre.go).
 type centreFormPage struct {
 	Criteria []market.CentreCriterion
+	ID       int64
+	Version  int
 }
 
 // marketCentreNew shows the design-centre form (the office).
@@ -92,7 +95,7 @@ func (s *Server) marketCentreNew(w http.ResponseWriter, r *http.Request) error {
 	if _, err := need(r, account.RoleAdmin, account.RoleOffice); err != nil {
 		return err
 	}
-	return s.page(w, r, "market_centre_form", "market.page_centre_new", centreFormPage{market.CentreCriteria})
+	return s.page(w, r, "market_centre_form", "market.page_centre_new", centreFormPage{Criteria: market.CentreCriteria})
 }
 
 // marketCentreCreate records a design centre scored on the form.
@@ -104,6 +107,20 @@ func (s *Server) marketCentreCreate(w http.ResponseWriter, r *http.Request) erro
 	if err := r.ParseForm(); err != nil {
 		return apperr.Wrap(apperr.Invalid, err, "err.invalid_input")
 	}
+	in, errs := centreInput(r)
+	pg := centreFormPage{Criteria: market.CentreCriteria}
+	if err := errs.Err(); err != nil {
+		return s.formError(w, r, "market_centre_form", "market.page_centre_new", pg, err)
+	}
+	c, err := s.Market.CreateDesignCentre(r.Context(), p, in)
+	if err != nil {
+		return s.formError(w, r, "market_centre_form", "market.page_centre_new", pg, err)
+	}
+	return s.redirect(w, r, "/design-centres#dc-"+itoa64(c.ID), "flash.saved")
+}
+
+// centreInput reads the design-centre form.
+func centreInput(r *http.Request) (market.DesignCentreInput, apperr.Errs) {
 	f := r.PostForm
 	var errs apperr.Errs
 	in := market.DesignCentreInput{Name: f.Get("name"), CommuneCode: f.Get("commune_code"), AddressLine: f.Get("address_line"),
@@ -116,13 +133,5 @@ func (s *Server) marketCentreCreate(w http.ResponseWriter, r *http.Request) erro
 	for _, c := range market.CentreCriteria {
 		in.Scores[c.Key] = formInt(&errs, "scores."+c.Key, f.Get("score_"+c.Key))
 	}
-	pg := centreFormPage{market.CentreCriteria}
-	if err := errs.Err(); err != nil {
-		return s.formError(w, r, "market_centre_form", "market.page_centre_new", pg, err)
-	}
-	c, err := s.Market.CreateDesignCentre(r.Context(), p, in)
-	if err != nil {
-		return s.formError(w, r, "market_centre_form", "market.page_centre_new", pg, err)
-	}
-	return s.redirect(w, r, "/design-centres#dc-"+itoa64(c.ID), "flash.saved")
+	return in, errs
 }

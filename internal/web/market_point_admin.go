@@ -36,6 +36,10 @@ type pointPage struct {
 	CanEdit   bool // the office: the point's details and operators
 	CanStock  bool // the office and the point's operators
 	Cats      []string
+	// Photos of the point with their shown size; MaxUploadMB for the
+	// upload form (market_photo.go).
+	Photos      []thumb
+	MaxUploadMB int64
 }
 
 // marketPointList lists the sale points: every point for the office
@@ -123,7 +127,8 @@ func (s *Server) pointPageFor(r *http.Request) (pointPage, *account.Principal, e
 	if !ok {
 		return pointPage{}, nil, apperr.New(apperr.Forbidden, "err.out_of_scope")
 	}
-	pg := pointPage{Point: &x, Kinds: market.SalePointKinds, CanEdit: market.CanManagePoints(p), CanStock: true, Cats: market.StockCategories}
+	pg := pointPage{Point: &x, Kinds: market.SalePointKinds, CanEdit: market.CanManagePoints(p), CanStock: true, Cats: market.StockCategories,
+		Photos: thumbs(x.Photos), MaxUploadMB: s.MaxUpload >> 20}
 	if pg.Stock, err = s.Market.Stock(r.Context(), id, false); err != nil {
 		return pg, p, err
 	}

@@ -176,7 +176,7 @@ func (s *Server) traceSalePoint(r *http.Request, id int64) (string, error) {
 func (s *Server) traceStampAssign(w http.ResponseWriter, r *http.Request) error {
 	return s.traceLotAction(w, r, func(p *account.Principal, id int64) error {
 		f := r.PostForm
-		a := trace.Assignment{Batch: f.Get("batch"), From: int(traceInt(f.Get("from"))), To: int(traceInt(f.Get("to"))),
+		a := trace.Assignment{Batch: f.Get("batch"), From: traceInt32(f.Get("from")), To: traceInt32(f.Get("to")),
 			Serials: strings.FieldsFunc(f.Get("serials"), func(c rune) bool { return c == '\n' || c == '\r' || c == ',' || c == ';' })}
 		_, err := s.Trace.AssignStamps(r.Context(), p, id, a)
 		return err
@@ -186,7 +186,7 @@ func (s *Server) traceStampAssign(w http.ResponseWriter, r *http.Request) error 
 // traceLotRecall recalls a lot.
 func (s *Server) traceLotRecall(w http.ResponseWriter, r *http.Request) error {
 	return s.traceLotAction(w, r, func(p *account.Principal, id int64) error {
-		_, err := s.Trace.Recall(r.Context(), p, id, r.PostForm.Get("reason"), int(traceInt(r.PostForm.Get("version"))))
+		_, err := s.Trace.Recall(r.Context(), p, id, r.PostForm.Get("reason"), traceInt32(r.PostForm.Get("version")))
 		return err
 	})
 }

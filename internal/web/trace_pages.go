@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,12 +83,23 @@ func traceInt(v string) int64 {
 	return n
 }
 
+// traceInt32 reads a version or a stamp sequence number: beyond what an
+// INTEGER column holds it is -1 (a stale version, an invalid range), never
+// a value that PostgreSQL refuses to compare.
+func traceInt32(v string) int {
+	n := traceInt(v)
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return -1
+	}
+	return int(n)
+}
+
 // traceAreaForm reads the area form.
 func traceAreaForm(r *http.Request) (trace.AreaInput, error) {
 	f := r.PostForm
 	var errs apperr.Errs
 	in := trace.AreaInput{ProducerID: traceInt(f.Get("producer_id")), Name: f.Get("name"), Materials: f.Get("materials"),
-		Outline: f.Get("outline"), Version: int(traceInt(f.Get("version")))}
+		Outline: f.Get("outline"), Version: traceInt32(f.Get("version"))}
 	in.Hectares = traceFloat(&errs, "hectares", f.Get("hectares"))
 	in.Latitude = traceOptFloat(&errs, "latitude", f.Get("latitude"))
 	in.Longitude = traceOptFloat(&errs, "latitude", f.Get("longitude"))
@@ -122,7 +134,7 @@ func traceLotForm(r *http.Request) (trace.LotForm, error) {
 	f := r.PostForm
 	var errs apperr.Errs
 	in := trace.LotForm{ProductID: traceInt(f.Get("product_id")), Code: f.Get("code"), ProducedOn: f.Get("produced_on"), ExpiresOn: f.Get("expires_on"),
-		Unit: f.Get("unit"), Standards: f.Get("standards"), Note: f.Get("note"), Version: int(traceInt(f.Get("version")))}
+		Unit: f.Get("unit"), Standards: f.Get("standards"), Note: f.Get("note"), Version: traceInt32(f.Get("version"))}
 	in.Quantity = traceFloat(&errs, "quantity", f.Get("quantity"))
 	for _, v := range f["area_id"] {
 		if id := traceInt(v); id > 0 {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,12 +80,21 @@ func tradePoint(f url.Values, latName, lonName string) (lat, lon *float64) {
 	return read(latName), read(lonName)
 }
 
+// tradeInt reads a whole number: empty or not a number is 0; a number
+// beyond what an INTEGER column holds (a version, a count) is -1, which
+// every service refuses (a stale version, a negative count), instead of
+// reaching the database as a value PostgreSQL cannot compare.
 func tradeInt(f url.Values, name string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(f.Get(name)))
-	if err != nil {
+	n, err := strconv.ParseInt(strings.TrimSpace(f.Get(name)), 10, 64)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return -1
+	case err != nil:
 		return 0
+	case n < math.MinInt32 || n > math.MaxInt32:
+		return -1
 	}
-	return n
+	return int(n)
 }
 
 func tradeInt64(f url.Values, name string) int64 {
