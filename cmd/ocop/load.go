@@ -188,8 +188,30 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	var skipped int64
 	start := time.Now()
 	r := rand.New(rand.NewPCG(42, 42))
+	// Open loop: each tick issues every request due by now (start + i ×
+	// interval), so that ticks the ticker drops when this goroutine is
+	// late (a busy 2-core machine) do not lower the rate.
+	issued := 0
+	issue := func() {
+		t := targets[issued%len(targets)]
+		issued++
+		n := r.IntN(1 << 30)
+		select {
+		case sem <- struct{}{}:
+		default:
+			skipped++ // the server fell behind by 1,024 requests: count it as an error
+			stats.add(t.name, 0, errors.New("more than 1024 requests in flight"))
+			return
+		}
+		inflight.Go(func() {
+			defer func() { <-sem }()
+			s := time.Now()
+			err := get(context.Background(), t, n)
+			stats.add(t.name, time.Since(s), err)
+		})
+	}
 loop:
-	for i := 0; ; i++ {
+	for {
 		select {
 		case <-sctx.Done():
 			break loop
@@ -198,21 +220,9 @@ loop:
 			heapMax = max(heapMax, h)
 			fmt.Fprintf(e.stdout, "  %4.0fs  %d requests, live heap %.1f MB\n", time.Since(start).Seconds(), stats.done.Load(), float64(h)/(1<<20))
 		case <-tick.C:
-			t := targets[i%len(targets)]
-			n := r.IntN(1 << 30)
-			select {
-			case sem <- struct{}{}:
-			default:
-				skipped++ // the server fell behind by 1,024 requests: count it as an error
-				stats.add(t.name, 0, errors.New("more than 1024 requests in flight"))
-				continue
+			for due := int(time.Since(start) / interval); issued < due; {
+				issue()
 			}
-			inflight.Go(func() {
-				defer func() { <-sem }()
-				s := time.Now()
-				err := get(context.Background(), t, n)
-				stats.add(t.name, time.Since(s), err)
-			})
 		}
 	}
 	inflight.Wait()
