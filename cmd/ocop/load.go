@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"sync"
@@ -74,6 +76,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 		duration, capTime time.Duration
 		rate, maxGrowth   float64
 		workers           int
+		heapProfile       string
 	)
 	cfg, err := parseConfig(e, "load", args, func(fs *flag.FlagSet) {
 		fs.DurationVar(&duration, "duration", 10*time.Minute, "how long to drive the sustained load")
@@ -81,6 +84,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 		fs.Float64Var(&rate, "rate", 0.8, "sustained load as a share of the measured capacity")
 		fs.IntVar(&workers, "workers", 2*runtime.NumCPU()+2, "concurrent clients while measuring capacity")
 		fs.Float64Var(&maxGrowth, "max-heap-growth", 0.5, "fail when the live heap grows by more than this share")
+		fs.StringVar(&heapProfile, "heap-profile", "", "write heap profiles PREFIX-start.pprof and PREFIX-end.pprof around the sustained load (compare with go tool pprof -diff_base)")
 	})
 	if err != nil {
 		return err
@@ -176,6 +180,9 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	interval := time.Duration(float64(time.Second) / target)
 	stats := newLoadStats()
 	heap0 := liveHeap()
+	if err := writeHeapProfile(heapProfile, "start"); err != nil {
+		return err
+	}
 	var heapMax uint64
 	sctx, cancel2 := context.WithTimeout(ctx, duration)
 	defer cancel2()
@@ -228,6 +235,9 @@ loop:
 	inflight.Wait()
 	elapsed := time.Since(start)
 	heap1 := liveHeap()
+	if err := writeHeapProfile(heapProfile, "end"); err != nil {
+		return err
+	}
 	heapMax = max(heapMax, heap1)
 
 	fmt.Fprintf(e.stdout, "sustained: %.0f requests/s target (%.0f%% of capacity), %.0f achieved over %s\n",
@@ -260,6 +270,23 @@ loop:
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // liveHeap returns the heap in use after a collection.
+// writeHeapProfile writes the heap profile to prefix-when.pprof (nothing
+// when prefix is empty), after liveHeap's collection.
+func writeHeapProfile(prefix, when string) error {
+	if prefix == "" {
+		return nil
+	}
+	f, err := os.Create(prefix + "-" + when + ".pprof")
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 func liveHeap() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
