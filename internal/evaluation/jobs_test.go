@@ -13,6 +13,7 @@ import (
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
 	"ocop/internal/mail"
+	"ocop/internal/mail/mailtest"
 )
 
 // d is a date for tables.
@@ -106,26 +107,6 @@ func TestReratingTiming(t *testing.T) {
 		}
 	}
 }
-
-// fakeMailer records what it is asked to send and fails while fail > 0.
-type fakeMailer struct {
-	mu   sync.Mutex
-	fail int
-	sent []mail.Message
-}
-
-func (m *fakeMailer) Send(_ context.Context, msg mail.Message) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail > 0 {
-		m.fail--
-		return errors.New("451 mailbox busy")
-	}
-	m.sent = append(m.sent, msg)
-	return nil
-}
-
-func (m *fakeMailer) count() int { m.mu.Lock(); defer m.mu.Unlock(); return len(m.sent) }
 
 // noticeWorld is a producer in Ba Đình (00004) with a product, a verified
 // producer account, a pending one, the commune's officer, another
@@ -243,7 +224,7 @@ func TestNoticeSchedule(t *testing.T) {
 		if _, err := e.App.DB.ExecContext(e.Ctx(), "UPDATE certificates SET revoked_on = '2027-01-10', revoke_ground = 'mark_misuse' WHERE id = ?", revoked); err != nil {
 			t.Fatal(err)
 		}
-		m := &fakeMailer{}
+		m := &mailtest.Recorder{}
 		jobs := w.jobs(m)
 
 		notices := func(cert int64) string {
@@ -289,7 +270,7 @@ func TestNoticeSchedule(t *testing.T) {
 					t.Errorf("%s: %s notices: got %q, want %q", step.day, name, got, tt.want)
 				}
 			}
-			if got := m.count(); got != step.emails {
+			if got := len(m.Sent()); got != step.emails {
 				t.Errorf("%s: got %d e-mails, want %d", step.day, got, step.emails)
 			}
 		}
@@ -322,7 +303,7 @@ func TestNoticeSchedule(t *testing.T) {
 			t.Errorf("expiry notice of a certificate being re-rated: got %s %s, want notice.msg_expiry_pending %s", msg, args, wantArgs)
 		}
 		var sawEn, sawVi bool
-		for _, s := range m.sent {
+		for _, s := range m.Sent() {
 			switch s.To[0] {
 			case "owner@example.vn":
 				sawEn = sawEn || strings.Contains(s.Subject, "OCOP re-rating window open: Ô mai mơ gừng") &&
@@ -333,7 +314,7 @@ func TestNoticeSchedule(t *testing.T) {
 			}
 		}
 		if !sawEn || !sawVi {
-			t.Errorf("e-mails: English window notice %v, Vietnamese expiry notice %v; want both\n%+v", sawEn, sawVi, m.sent)
+			t.Errorf("e-mails: English window notice %v, Vietnamese expiry notice %v; want both\n%+v", sawEn, sawVi, m.Sent())
 		}
 		// At the end of the extension (180 days after expiry, no decision),
 		// the re-rated certificate expires too.
@@ -353,7 +334,8 @@ func TestNoticeMailRetry(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newNoticeWorld(t, e)
 		w.cert(w.product, "1/GCN-OCOP-01-2026", d(2026, time.November, 20))
-		m := &fakeMailer{fail: 3}
+		m := &mailtest.Recorder{}
+		m.FailNext(3)
 		jobs := w.jobs(m)
 		w.at(d(2029, time.May, 24))
 		status := func(user int64) (string, int) {
@@ -389,12 +371,12 @@ func TestNoticeMailRetry(t *testing.T) {
 				t.Errorf("user %d: e-mail %s, want sent", u, s)
 			}
 		}
-		if m.count() != 2 {
-			t.Errorf("got %d e-mails, want 2 (one per recipient)", m.count())
+		if len(m.Sent()) != 2 {
+			t.Errorf("got %d e-mails, want 2 (one per recipient)", len(m.Sent()))
 		}
 		// A server that never accepts: given up after MaxEmailAttempts.
 		w.at(d(2029, time.October, 21))
-		m.fail = 1000
+		m.FailNext(1000)
 		for run := 0; run < evaluation.MaxEmailAttempts+2; run++ {
 			if _, err := jobs.SendNotices(e.Ctx()); err != nil {
 				t.Fatal(err)
@@ -443,7 +425,7 @@ func TestJobLease(t *testing.T) {
 		const n = 4
 		runners := make([]*evaluation.Jobs, n)
 		for i := range runners {
-			runners[i] = evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: &fakeMailer{}, Catalog: e.App.Catalog,
+			runners[i] = evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: &mailtest.Recorder{}, Catalog: e.App.Catalog,
 				Holder: "instance-" + string(rune('a'+i))})
 		}
 		results := make([][]evaluation.JobRun, n)
@@ -494,7 +476,7 @@ func TestJobLease(t *testing.T) {
 		}
 		// A failing job is retried by the next attempt.
 		calls := 0
-		flaky := evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: &fakeMailer{}, Catalog: e.App.Catalog, Holder: "flaky"})
+		flaky := evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: &mailtest.Recorder{}, Catalog: e.App.Catalog, Holder: "flaky"})
 		flaky.Add(evaluation.Job{Name: "flaky", Every: time.Hour, Run: func(context.Context) (string, error) {
 			calls++
 			if calls == 1 {

@@ -1,10 +1,8 @@
 package market_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +10,7 @@ import (
 	"ocop/internal/apptest"
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
-	"ocop/internal/mail"
+	"ocop/internal/mail/mailtest"
 	"ocop/internal/market"
 )
 
@@ -39,25 +37,6 @@ func TestDueReminder(t *testing.T) {
 			t.Errorf("valid until %s, on %s: got %q %v, want %q", tt.until, tt.today, got, ok, tt.want)
 		}
 	}
-}
-
-// recordingMailer records what it is asked to send.
-type recordingMailer struct {
-	mu   sync.Mutex
-	sent []mail.Message
-}
-
-func (m *recordingMailer) Send(_ context.Context, msg mail.Message) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, msg)
-	return nil
-}
-
-func (m *recordingMailer) messages() []mail.Message {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]mail.Message(nil), m.sent...)
 }
 
 // remindWorld is a producer in Ba Đình (00004) with a product, a verified
@@ -158,7 +137,7 @@ func TestCertificationReminders(t *testing.T) {
 		organic := w.cert("organic", "HC-5", "2024-01-20", "2027-01-20", true) // deleted after its reminder
 		oldGI := w.cert("gi", "CDDL-1", "2017-01-15", "2027-01-15", false)     // renewed by a new record
 		newGI := w.cert("gi", "CDDL-2", "2027-01-10", "2037-01-15", false)     // the renewal
-		m := &recordingMailer{}
+		m := &mailtest.Recorder{}
 		jobs := evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: m, Catalog: e.App.Catalog, BaseURL: "https://ocop.example.vn/"})
 		job := e.App.Market.CertificationReminderJob(jobs.DeliverEmails)
 		at := func(day evaluation.Date) { e.Clock.Set(time.Date(day.Y, day.M, day.D, 2, 0, 0, 0, time.UTC)) } // 9:00 in Hanoi
@@ -213,7 +192,7 @@ func TestCertificationReminders(t *testing.T) {
 					t.Errorf("%s: %s reminders: got %q, want none", step.day, name, got)
 				}
 			}
-			if got := len(m.messages()); got != step.emails {
+			if got := len(m.Sent()); got != step.emails {
 				t.Errorf("%s: got %d e-mails, want %d", step.day, got, step.emails)
 			}
 		}
@@ -240,7 +219,7 @@ func TestCertificationReminders(t *testing.T) {
 		// the product's market page.
 		link := fmt.Sprintf("https://ocop.example.vn/admin/products/%d/market", w.product)
 		var sawEn, sawVi, sawExpired bool
-		for _, s := range m.messages() {
+		for _, s := range m.Sent() {
 			switch s.To[0] {
 			case "owner@example.vn":
 				sawEn = sawEn || s.Subject == "Certification expiring soon: Ô mai mơ gừng" &&
@@ -254,7 +233,7 @@ func TestCertificationReminders(t *testing.T) {
 			}
 		}
 		if !sawEn || !sawVi || !sawExpired {
-			t.Errorf("e-mails: English reminder %v, Vietnamese reminder %v, expired notice %v; want all\n%+v", sawEn, sawVi, sawExpired, m.messages())
+			t.Errorf("e-mails: English reminder %v, Vietnamese reminder %v, expired notice %v; want all\n%+v", sawEn, sawVi, sawExpired, m.Sent())
 		}
 
 		// The app runs the job with the others (serve's loop, ocop jobs run).

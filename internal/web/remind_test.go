@@ -1,34 +1,19 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"ocop/internal/account"
 	"ocop/internal/apptest"
 	"ocop/internal/db"
 	"ocop/internal/evaluation"
-	"ocop/internal/mail"
+	"ocop/internal/mail/mailtest"
 	"ocop/internal/market"
 )
-
-// remindMailer records the e-mails it is asked to send.
-type remindMailer struct {
-	mu   sync.Mutex
-	sent []mail.Message
-}
-
-func (m *remindMailer) Send(_ context.Context, msg mail.Message) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, msg)
-	return nil
-}
 
 var remindNoticeID = regexp.MustCompile(`id="notice-(\d+)"`)
 
@@ -156,14 +141,14 @@ func TestTradeLeadNotices(t *testing.T) {
 
 		// The e-mail copies go out with the jobs, in each one's language,
 		// with the link to the lead.
-		mailer := &remindMailer{}
+		mailer := &mailtest.Recorder{}
 		jobs := evaluation.NewJobs(e.App.Evaluation, evaluation.JobOptions{Mailer: mailer, Catalog: e.App.Catalog, BaseURL: "https://ocop.example.vn"})
 		rep, err := jobs.DeliverEmails(e.Ctx())
 		if err != nil || rep.Sent != 5 || rep.Failed != 0 {
 			t.Fatalf("deliver: %+v, %v; want 5 sent (3 to the producer, 2 to the buyer)", rep, err)
 		}
 		var sawContact, sawReply bool
-		for _, s := range mailer.sent {
+		for _, s := range mailer.Sent() {
 			switch s.To[0] {
 			case "nhan@example.vn":
 				sawContact = sawContact || s.Subject == "Người mua liên hệ về nhu cầu: Long nhãn sấy 4 sao cho Nhật" &&
@@ -173,7 +158,7 @@ func TestTradeLeadNotices(t *testing.T) {
 			}
 		}
 		if !sawContact || !sawReply {
-			t.Errorf("e-mails: contact %v, reply %v; want both\n%+v", sawContact, sawReply, mailer.sent)
+			t.Errorf("e-mails: contact %v, reply %v; want both\n%+v", sawContact, sawReply, mailer.Sent())
 		}
 	})
 }
