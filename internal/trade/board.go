@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -324,7 +325,9 @@ func (s *Service) Contact(ctx context.Context, p *account.Principal, demandID, p
 		}
 		tooMany, flags := ContactCheck(earlier, text, now, u.Email, u.Phone)
 		if tooMany {
-			return apperr.New(apperr.TooMany, "trade.err_too_many_contacts")
+			wait := ContactRetryAfter(earlier, now)
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			return apperr.New(apperr.TooMany, "trade.err_too_many_contacts", secs, (secs+59)/60)
 		}
 		id, err := db.Insert(ctx, tx, `INSERT INTO trade_leads (demand_id, producer_id, buyer_user_id, state, flags, first_text, created_at, updated_at, version)
 			VALUES (?, ?, ?, 'contacted', ?, ?, ?, ?, 1)`, demandID, producerID, p.UserID, strings.Join(flags, ","), text, now, now)

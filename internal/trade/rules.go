@@ -130,6 +130,35 @@ func ContactCheck(earlier []Contact, text string, now time.Time, buyerEmail, buy
 	return false, flags
 }
 
+// ContactRetryAfter is how long a buyer refused by ContactCheck waits
+// until a new request fits both limits again: until enough of its contacts
+// of the last hour (and of the last day) have aged out of the window. Zero
+// when a request fits now.
+func ContactRetryAfter(earlier []Contact, now time.Time) time.Duration {
+	var ages []time.Duration
+	for _, c := range earlier {
+		if age := now.Sub(c.At); age >= 0 && age < 24*time.Hour {
+			ages = append(ages, age)
+		}
+	}
+	slices.Sort(ages)
+	wait := func(window time.Duration, limit int) time.Duration {
+		var in []time.Duration
+		for _, a := range ages {
+			if a < window {
+				in = append(in, a)
+			}
+		}
+		if len(in) < limit {
+			return 0
+		}
+		// The oldest len(in)-limit+1 must leave the window: the youngest
+		// of them decides, at in[limit-1] (ages ascending).
+		return window - in[limit-1]
+	}
+	return max(wait(time.Hour, ContactsPerHour), wait(24*time.Hour, ContactsPerDay))
+}
+
 // normText folds a message for comparison: lower case, spaces collapsed.
 func normText(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 

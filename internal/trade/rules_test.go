@@ -106,3 +106,39 @@ func TestDistanceAndBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestContactRetryAfter: a refused buyer is told when a request fits both
+// limits again.
+func TestContactRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	ago := func(mins ...int) []Contact {
+		var out []Contact
+		for _, m := range mins {
+			out = append(out, Contact{At: now.Add(-time.Duration(m) * time.Minute), Text: "x"})
+		}
+		return out
+	}
+	hourly := ago(5, 10, 15, 20, 25, 30, 35, 40, 45, 50) // ten in the hour: the one 50 minutes old leaves in 10
+	var daily []int
+	for i := range ContactsPerDay {
+		daily = append(daily, 120+i*30) // thirty in the day, the oldest 16h30 ago
+	}
+	for _, tt := range []struct {
+		name    string
+		earlier []Contact
+		want    time.Duration
+	}{
+		{"fits", ago(5, 10), 0},
+		{"hourly limit", hourly, 10 * time.Minute},
+		{"hourly limit, one more older than an hour", append(hourly, ago(70)...), 10 * time.Minute},
+		{"daily limit", ago(daily...), 24*time.Hour - time.Duration(120+(ContactsPerDay-1)*30)*time.Minute},
+	} {
+		if got := ContactRetryAfter(tt.earlier, now); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+		tooMany, _ := ContactCheck(tt.earlier, "new", now, "a@b.vn", "")
+		if tooMany != (tt.want > 0) {
+			t.Errorf("%s: ContactCheck says tooMany %v, wait %v", tt.name, tooMany, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -217,6 +218,9 @@ func TestTradeBoard(t *testing.T) {
 		p := e.Producer("Cơ sở thừa", "00577")
 		if r := aeon.PostForm(demand+"/contact", url.Values{"producer_id": {itoa(p.ID)}, "message": {"thêm"}}); r.Status != http.StatusTooManyRequests {
 			t.Errorf("11th contact within the hour: %d", r.Status)
+		} else if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 3600 ||
+			!strings.Contains(r.Body, "Vui lòng thử lại sau khoảng "+strconv.Itoa((secs+59)/60)+" phút") {
+			t.Errorf("11th contact: Retry-After %q, want 1–3600 s and the minutes in the message\n%s", r.Header.Get("Retry-After"), r.Body)
 		}
 		if n := countRows(t, e, "trade_leads"); n != before {
 			t.Errorf("refused contact wrote a lead (%d → %d)", before, n)
