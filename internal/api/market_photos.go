@@ -110,6 +110,32 @@ func (a *API) RemoveSalePointPhoto(w http.ResponseWriter, r *http.Request) error
 	return written(w, http.StatusOK, "", photoPage{Items: items})
 }
 
+// UpdateSalePointPhoto answers PUT /api/v1/sale-points/{id}/photos/{hash}:
+// the caption, and first: true to make it the gallery's first; the photos
+// in their new order.
+func (a *API) UpdateSalePointPhoto(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireAuth(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var c market.PhotoChange
+	if err := decode(w, r, &c); err != nil {
+		return err
+	}
+	if err := a.Market.UpdatePhoto(r.Context(), p, id, r.PathValue("hash"), c); err != nil {
+		return err
+	}
+	items, err := a.Market.Photos(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return written(w, http.StatusOK, "", photoPage{Items: items})
+}
+
 // photoOperations are the sale-point photo endpoints.
 func photoOperations() []operation {
 	most := strconv.Itoa(market.MaxPhotosPerPoint)
@@ -126,6 +152,10 @@ func photoOperations() []operation {
 			summary: "Remove a photo from a sale point", desc: "The office or the point's operator. Answers the photos left, in their order.",
 			params: []string{"id", "media_hash", "csrf"}, status: 200, result: "SalePointPhotoPage", auth: true,
 			errs: []string{"Unauthenticated", "Forbidden", "NotFound"}},
+		{method: "PUT", path: "/api/v1/sale-points/{id}/photos/{hash}", id: "updateSalePointPhoto", tag: "market",
+			summary: "Change a photo's caption or make it the first", desc: "The office or the point's operator. Answers the photos in their new order.",
+			params: []string{"id", "media_hash", "csrf"}, body: "SalePointPhotoChange", status: 200, result: "SalePointPhotoPage", auth: true,
+			errs: []string{"Invalid", "Unauthenticated", "Forbidden", "NotFound", "TooLarge"}},
 	}
 }
 
@@ -137,6 +167,8 @@ func photoNotes() map[string]note {
 		"SalePointPhotoUpload.image":   {desc: "The image file: JPEG or PNG, checked by content.", format: "binary"},
 		"SalePointPhotoUpload.caption": {desc: "Up to 300 characters; the alt text of the photo on the pages."},
 		"SalePointPhotoPage.items":     {desc: "The point's photos in their order."},
+		"SalePointPhotoChange.caption": {desc: "Up to 300 characters; empty removes the caption."},
+		"SalePointPhotoChange.first":   {desc: "true: the photo becomes the gallery's first (the cover)."},
 	}
 }
 
@@ -144,6 +176,7 @@ func photoNotes() map[string]note {
 func photoSchemas(s *schemaSet) {
 	s.define("SalePointPhotoUpload", photoUpload{}, true, "image")
 	s.define("SalePointPhotoPage", photoPage{}, false)
+	s.define("SalePointPhotoChange", market.PhotoChange{}, true)
 }
 
 // photoParameters lists the photo endpoints' path parameters.

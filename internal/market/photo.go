@@ -2,6 +2,8 @@ package market
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"io"
 
 	"ocop/internal/account"
@@ -136,6 +138,50 @@ func (s *Service) RemovePhoto(ctx context.Context, p *account.Principal, pointID
 			return apperr.New(apperr.NotFound, "err.media_not_found")
 		}
 		return account.Audit(ctx, tx, p, "sale_point.photo_remove", "sale_point", pointID, x.CommuneCode, map[string]string{"hash": hash}, nil)
+	})
+}
+
+// PhotoChange edits one photo of a sale point: its caption and, with
+// First, its place at the head of the gallery (the cover shown first).
+type PhotoChange struct {
+	Caption string `json:"caption"`
+	First   bool   `json:"first"`
+}
+
+// UpdatePhoto changes a photo's caption and, when asked, makes it the
+// gallery's first (the office or the point's operator).
+func (s *Service) UpdatePhoto(ctx context.Context, p *account.Principal, pointID int64, hash string, c PhotoChange) error {
+	var errs apperr.Errs
+	checkText(&errs, "caption", &c.Caption, 300, false)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		x, _, err := s.photoScope(ctx, tx, p, pointID)
+		if err != nil {
+			return err
+		}
+		var before string
+		var pos int
+		err = tx.QueryRowContext(ctx, "SELECT caption, position FROM sale_point_images WHERE sale_point_id = ? AND media_hash = ?",
+			pointID, hash).Scan(&before, &pos)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "err.media_not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if c.First {
+			if err := tx.QueryRowContext(ctx, "SELECT MIN(position) - 1 FROM sale_point_images WHERE sale_point_id = ?", pointID).Scan(&pos); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE sale_point_images SET caption = ?, position = ? WHERE sale_point_id = ? AND media_hash = ?",
+			c.Caption, pos, pointID, hash); err != nil {
+			return err
+		}
+		return account.Audit(ctx, tx, p, "sale_point.photo_update", "sale_point", pointID, x.CommuneCode,
+			map[string]any{"hash": hash, "caption": before}, map[string]any{"hash": hash, "caption": c.Caption, "first": c.First})
 	})
 }
 

@@ -14,6 +14,10 @@ func init() {
 var photoAuthz = map[string]string{
 	"POST /admin/sale-points/{id}/photos":                       "login ok ok deny deny deny deny ok",
 	"POST /admin/sale-points/{id}/photos (other)":               "login ok ok deny deny deny deny deny",
+	"POST /admin/sale-points/{id}/photos/{hash}":                "login absent absent deny deny deny deny absent",
+	"POST /admin/sale-points/{id}/photos/{hash} (other)":        "login absent absent deny deny deny deny deny",
+	"PUT /api/v1/sale-points/{id}/photos/{hash}":                "login absent absent deny deny deny deny absent",
+	"PUT /api/v1/sale-points/{id}/photos/{hash} (other)":        "login absent absent deny deny deny deny deny",
 	"POST /admin/sale-points/{id}/photos/{hash}/delete":         "login absent absent deny deny deny deny absent",
 	"POST /admin/sale-points/{id}/photos/{hash}/delete (other)": "login absent absent deny deny deny deny deny",
 	"POST /api/v1/sale-points/{id}/photos":                      "login ok ok deny deny deny deny ok",

@@ -52,5 +52,21 @@ func (s *Server) marketPhotoDelete(w http.ResponseWriter, r *http.Request) error
 	return s.redirect(w, r, "/admin/sale-points/"+itoa64(pg.Point.ID)+"#photos", "market.photo_flash_removed")
 }
 
+// marketPhotoUpdate changes a photo's caption or makes it the cover.
+func (s *Server) marketPhotoUpdate(w http.ResponseWriter, r *http.Request) error {
+	pg, p, err := s.pointPageFor(r)
+	if err != nil {
+		return err
+	}
+	c := market.PhotoChange{Caption: r.PostFormValue("caption"), First: r.PostFormValue("first") == "1"}
+	if err := s.Market.UpdatePhoto(r.Context(), p, pg.Point.ID, r.PathValue("hash"), c); err != nil {
+		if apperr.Is(err, apperr.Invalid) {
+			return s.formError(w, r, "market_point_form", "market.page_point", pg, err)
+		}
+		return err
+	}
+	return s.redirect(w, r, "/admin/sale-points/"+itoa64(pg.Point.ID)+"#photos", "flash.saved")
+}
+
 // MaxPhotos is the gallery's bound, for the upload form's hint.
 func (pointPage) MaxPhotos() int { return market.MaxPhotosPerPoint }

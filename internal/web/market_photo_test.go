@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"ocop/internal/account"
 	"ocop/internal/apptest"
 	"ocop/internal/market"
+	"ocop/internal/registry"
 )
 
 // photoPNG encodes a real 4×3 PNG whose colour depends on n, so that each
@@ -340,4 +342,87 @@ func TestSalePointPhotosAPI(t *testing.T) {
 		}
 		problem("delete again", e.API("DELETE", "/api/v1/sale-points/"+itoa(a.ID)+"/photos/"+hash, tokA, nil), 404, "", "")
 	})
+}
+
+// TestSalePointPhotoCaptionAndCover: the operator edits a caption and makes
+// a later photo the first, on the page (without script) and through the
+// API; the public page follows; bad input, an unknown photo and another
+// point's operator are refused and change nothing.
+func TestSalePointPhotoCaptionAndCover(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := mustSalePoint(t, e, "Điểm OCOP Bát Tràng", "00577", 21.0, 105.93)
+		b := mustSalePoint(t, e, "Điểm OCOP Hoàn Kiếm", "00008", 21.03, 105.85)
+		opA, opB := linkedOperator(t, e, a.ID), linkedOperator(t, e, b.ID)
+		c := e.Session(opA)
+		one, two := photoPNG(t, 11), photoPNG(t, 12)
+		for i, pic := range [][]byte{one, two} {
+			if r := uploadPointPhoto(t, e, c, a.ID, "", "p.png", pic, "Ảnh "+itoa(int64(i+1))); r.Status != http.StatusSeeOther {
+				t.Fatalf("upload %d: %d\n%s", i+1, r.Status, r.Body)
+			}
+		}
+		base := "/admin/sale-points/" + itoa(a.ID) + "/photos/"
+		order := func() []string {
+			var out []string
+			for _, im := range mustPhotos(t, e, a.ID) {
+				out = append(out, im.Caption)
+			}
+			return out
+		}
+		// The page offers "make it the first" on the second photo only.
+		if pg := c.Get("/admin/sale-points/" + itoa(a.ID)); strings.Count(pg.Body, `name="first" value="1"`) != 1 {
+			t.Errorf("cover buttons: %d, want 1", strings.Count(pg.Body, `name="first" value="1"`))
+		}
+		if r := c.PostForm(base+hashOf(two), url.Values{"caption": {"Quầy gốm men lam"}, "first": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("make first: %d\n%s", r.Status, r.Body)
+		}
+		if got := order(); strings.Join(got, "|") != "Quầy gốm men lam|Ảnh 1" {
+			t.Errorf("order after make-first: %v", got)
+		}
+		pub := e.Anon().Get("/sale-points/" + itoa(a.ID))
+		if i, j := strings.Index(pub.Body, `alt="Quầy gốm men lam"`), strings.Index(pub.Body, `alt="Ảnh 1"`); i < 0 || j < 0 || i > j {
+			t.Errorf("public page order: %d, %d", i, j)
+		}
+		// Refusals: a caption with a NUL, an unknown photo, another operator.
+		if r := c.PostForm(base+hashOf(one), url.Values{"caption": {"a\x00b"}}); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("NUL caption: %d", r.Status)
+		}
+		if r := c.PostForm(base+strings.Repeat("0", 64), url.Values{"caption": {"x"}}); r.Status != http.StatusNotFound {
+			t.Errorf("unknown photo: %d", r.Status)
+		}
+		if r := e.Session(opB).PostForm(base+hashOf(one), url.Values{"caption": {"của người khác"}}); r.Status != http.StatusForbidden {
+			t.Errorf("other operator: %d", r.Status)
+		}
+		// The API: caption and cover, answered with the new order.
+		tok := e.Token(opA)
+		r := e.API("PUT", "/api/v1/sale-points/"+itoa(a.ID)+"/photos/"+hashOf(one), tok, map[string]any{"caption": "Mặt tiền", "first": true})
+		var page struct {
+			Items []struct{ Hash, Caption string }
+		}
+		if r.Status != http.StatusOK {
+			t.Fatalf("PUT: %d\n%s", r.Status, r.Body)
+		}
+		r.JSON(t, &page)
+		if len(page.Items) != 2 || page.Items[0].Hash != hashOf(one) || page.Items[0].Caption != "Mặt tiền" {
+			t.Errorf("PUT answer: %+v", page.Items)
+		}
+		if r := e.API("PUT", "/api/v1/sale-points/"+itoa(a.ID)+"/photos/"+hashOf(one), e.Token(opB), map[string]any{"caption": "x"}); r.Status != http.StatusForbidden {
+			t.Errorf("PUT by another operator: %d", r.Status)
+		}
+		if got := order(); strings.Join(got, "|") != "Mặt tiền|Quầy gốm men lam" {
+			t.Errorf("order after the refusals: %v", got)
+		}
+		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'sale_point.photo_update'"); n != 2 {
+			t.Errorf("audit rows: %d, want 2", n)
+		}
+	})
+}
+
+// mustPhotos lists a point's photos in their order.
+func mustPhotos(t *testing.T, e *apptest.Env, pointID int64) []registry.Image {
+	t.Helper()
+	ims, err := e.App.Market.Photos(e.Ctx(), pointID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ims
 }
