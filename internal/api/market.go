@@ -86,26 +86,7 @@ func (a *API) CreateSalePoint(w http.ResponseWriter, r *http.Request) error {
 
 // UpdateSalePoint answers PUT /api/v1/sale-points/{id} (the office).
 func (a *API) UpdateSalePoint(w http.ResponseWriter, r *http.Request) error {
-	p, err := requireAuth(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if !market.CanManagePoints(p) {
-		return apperr.New(apperr.Forbidden, "err.forbidden")
-	}
-	var in market.SalePointInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	x, err := a.Market.UpdateSalePoint(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	return written(w, http.StatusOK, "", x)
+	return officeUpdate(w, r, a.Market.UpdateSalePoint)
 }
 
 // AddSalePointStock answers POST /api/v1/sale-points/{id}/products: the

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
+	"ocop/internal/account"
 	"ocop/internal/market"
 )
 
@@ -49,19 +51,7 @@ func (a *API) GetChain(w http.ResponseWriter, r *http.Request) error {
 
 // CreateChain answers POST /api/v1/retail-chains (the office).
 func (a *API) CreateChain(w http.ResponseWriter, r *http.Request) error {
-	p, err := requireAuth(r)
-	if err != nil {
-		return err
-	}
-	var in market.ChainInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := a.Market.CreateChain(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return written(w, http.StatusCreated, "/api/v1/retail-chains/"+strconv.FormatInt(c.ID, 10), c)
+	return created(w, r, a.Market.CreateChain, func(x market.Chain) string { return "/api/v1/retail-chains/" + strconv.FormatInt(x.ID, 10) })
 }
 
 // AddChainListing answers POST /api/v1/retail-chains/{id}/listings: the
@@ -116,19 +106,7 @@ func (a *API) GetDesignCentre(w http.ResponseWriter, r *http.Request) error {
 
 // CreateDesignCentre answers POST /api/v1/design-centres (the office).
 func (a *API) CreateDesignCentre(w http.ResponseWriter, r *http.Request) error {
-	p, err := requireAuth(r)
-	if err != nil {
-		return err
-	}
-	var in market.DesignCentreInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := a.Market.CreateDesignCentre(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return written(w, http.StatusCreated, "/api/v1/design-centres/"+strconv.FormatInt(c.ID, 10), c)
+	return created(w, r, a.Market.CreateDesignCentre, func(x market.DesignCentre) string { return "/api/v1/design-centres/" + strconv.FormatInt(x.ID, 10) })
 }
 
 // ListRoutes answers GET /api/v1/tourism-routes: published routes.
@@ -158,19 +136,7 @@ func (a *API) GetRoute(w http.ResponseWriter, r *http.Request) error {
 
 // CreateRoute answers POST /api/v1/tourism-routes (the office).
 func (a *API) CreateRoute(w http.ResponseWriter, r *http.Request) error {
-	p, err := requireAuth(r)
-	if err != nil {
-		return err
-	}
-	var in market.RouteInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	x, err := a.Market.CreateRoute(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return written(w, http.StatusCreated, "/api/v1/tourism-routes/"+strconv.FormatInt(x.ID, 10), x)
+	return created(w, r, a.Market.CreateRoute, func(x market.Route) string { return "/api/v1/tourism-routes/" + strconv.FormatInt(x.ID, 10) })
 }
 
 // placesOperations lists the chain, design-centre and route endpoints.
@@ -212,4 +178,22 @@ func placesSchemas(s *schemaSet) {
 	s.define("TourismRouteInput", market.RouteInput{}, true, "name", "stops")
 	s.define("TourismRouteStopInput", market.RouteStopInput{}, true, "kind", "ref_id")
 	s.define("TourismRoutePage", routePage{}, false)
+}
+
+// created answers a POST that creates a record from the JSON body: 201 with
+// the record, at the location at gives it. The service checks who may.
+func created[In, Out any](w http.ResponseWriter, r *http.Request, create func(context.Context, *account.Principal, In) (Out, error), at func(Out) string) error {
+	p, err := requireAuth(r)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	out, err := create(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	return written(w, http.StatusCreated, at(out), out)
 }
