@@ -45,10 +45,7 @@ func (a *API) ListSalePoints(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.SalePoint{}
-	}
-	return read(w, r, salePointPage{Items: items})
+	return read(w, r, salePointPage{Items: list(items)})
 }
 
 // GetSalePoint answers GET /api/v1/sale-points/{id}.
@@ -174,10 +171,7 @@ func (a *API) ListStorefronts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.Storefront{}
-	}
-	return read(w, r, storefrontPage{Items: items})
+	return read(w, r, storefrontPage{Items: list(items)})
 }
 
 // CreateStorefront answers POST /api/v1/products/{id}/storefronts.
@@ -216,10 +210,7 @@ func (a *API) ProducerCertifications(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	items := m[id]
-	if items == nil {
-		items = []market.Certification{}
-	}
-	return read(w, r, certificationPage{Items: items})
+	return read(w, r, certificationPage{Items: list(items)})
 }
 
 // CreateCertification answers POST /api/v1/certifications.
@@ -255,10 +246,7 @@ func (a *API) ExpiringCertifications(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.Certification{}
-	}
-	return read(w, r, certificationPage{Items: items})
+	return read(w, r, certificationPage{Items: list(items)})
 }
 
 // marketOperations lists the market endpoints for the OpenAPI document.

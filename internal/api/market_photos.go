@@ -104,10 +104,7 @@ func (a *API) RemoveSalePointPhoto(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []registry.Image{}
-	}
-	return written(w, http.StatusOK, "", photoPage{Items: items})
+	return written(w, http.StatusOK, "", photoPage{Items: list(items)})
 }
 
 // UpdateSalePointPhoto answers PUT /api/v1/sale-points/{id}/photos/{hash}:

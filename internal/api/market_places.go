@@ -30,10 +30,7 @@ func (a *API) ListChains(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.Chain{}
-	}
-	return read(w, r, chainPage{Items: items})
+	return read(w, r, chainPage{Items: list(items)})
 }
 
 // GetChain answers GET /api/v1/retail-chains/{id}: stores and listings.
@@ -85,10 +82,7 @@ func (a *API) ListDesignCentres(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.DesignCentre{}
-	}
-	return read(w, r, centrePage{Items: items})
+	return read(w, r, centrePage{Items: list(items)})
 }
 
 // GetDesignCentre answers GET /api/v1/design-centres/{id}.
@@ -115,10 +109,7 @@ func (a *API) ListRoutes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []market.Route{}
-	}
-	return read(w, r, routePage{Items: items})
+	return read(w, r, routePage{Items: list(items)})
 }
 
 // GetRoute answers GET /api/v1/tourism-routes/{id} with its stops.

@@ -190,8 +190,14 @@ func pageOf[T any](all []T, page, per int) paged[T] {
 
 // nonNil makes an empty page encode its items as [] rather than null.
 func nonNil[T any](pg registry.Page[T]) registry.Page[T] {
-	if pg.Items == nil {
-		pg.Items = []T{}
-	}
+	pg.Items = list(pg.Items)
 	return pg
+}
+
+// list makes an empty list encode as [] rather than null.
+func list[T any](items []T) []T {
+	if items == nil {
+		return []T{}
+	}
+	return items
 }

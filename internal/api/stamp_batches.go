@@ -43,10 +43,7 @@ func (a *API) ListStampBatches(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []stamp.Batch{}
-	}
-	return read(w, r, stampBatchPage{Items: items})
+	return read(w, r, stampBatchPage{Items: list(items)})
 }
 
 // CreateStampBatch answers POST /api/v1/stamp-batches: issue a batch.
